@@ -1,0 +1,59 @@
+"""MkDocs hooks: the book's two pieces of markup, and the runtimes the demos need.
+
+* ``{{n:key}}`` is replaced by the number ``key`` computed in ``build_tools/book_numbers``.
+* A line ``::demo[id]`` (optionally ``::demo[id]{key=value ...}``) becomes the element the demo
+  host script mounts a demo on: ``<div class="demo" data-demo="id" data-key="value"></div>``.
+"""
+import html
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "build_tools"))
+sys.path.insert(0, str(ROOT))
+
+from book_numbers import all_numbers  # noqa: E402
+
+NUMBER = re.compile(r"\{\{n:([A-Za-z0-9_]+)\}\}")
+DEMO = re.compile(r"^::demo\[([a-z0-9-]+)\](?:\{([^}]*)\})?[ \t]*$", re.M)
+ATTR = re.compile(r'([a-z][a-z0-9-]*)=("[^"]*"|\S+)')
+
+_numbers = None
+
+
+def numbers():
+    global _numbers
+    if _numbers is None:
+        _numbers = all_numbers()
+    return _numbers
+
+
+def substitute_numbers(markdown, where):
+    table = numbers()
+
+    def one(match):
+        key = match.group(1)
+        if key not in table:
+            raise KeyError("{}: unknown book number {{{{n:{}}}}}".format(where, key))
+        return table[key]
+
+    return NUMBER.sub(one, markdown)
+
+
+def demo_element(match):
+    attrs = ['class="demo"', 'data-demo="{}"'.format(match.group(1))]
+    for key, value in ATTR.findall(match.group(2) or ""):
+        attrs.append('data-{}="{}"'.format(key, html.escape(value.strip('"'))))
+    return "<div {}></div>".format(" ".join(attrs))
+
+
+def on_config(config):
+    global _numbers
+    _numbers = None  # recomputed on every (re)build, so `mkdocs serve` picks up edits
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    markdown = substitute_numbers(markdown, page.file.src_path)
+    return DEMO.sub(demo_element, markdown)
