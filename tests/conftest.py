@@ -1,5 +1,8 @@
 """Fixtures of the browser tests: the built site served on 127.0.0.1, and headless Chromium pages that fail the
 test on any console error, any failed request, and any request to a host other than the site's own."""
+import os
+from pathlib import Path
+
 import pytest
 
 from support import SITE, Guard, build_site, launch, serve
@@ -7,10 +10,11 @@ from support import SITE, Guard, build_site, launch, serve
 
 @pytest.fixture(scope="session")
 def site_dir():
-    """The offline site, as `make build` leaves it in site/ (built here if it is missing)."""
-    if not (SITE / "index.html").exists() or not (SITE / "vendor" / "runtime.json").exists():
-        build_site(SITE)
-    return SITE
+    """The offline site, as `make build` leaves it in site/ (or $BOOK_SITE); built here if it is missing."""
+    site = Path(os.environ.get("BOOK_SITE", SITE))
+    if not (site / "index.html").exists() or not (site / "vendor" / "runtime.json").exists():
+        build_site(site)
+    return site
 
 
 @pytest.fixture(scope="session")

@@ -14,6 +14,8 @@ SITE = ROOT / "site"
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--no-first-run", "--disable-quic"]
+# Every host name but 127.0.0.1 fails to resolve: the site must work with no other host.
+BLOCK_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
 WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-angle=swiftshader",
                "--enable-unsafe-swiftshader"]
 
@@ -59,32 +61,35 @@ def chromium_path():
 
 def launch(playwright_instance, webgpu=False):
     return playwright_instance.chromium.launch(
-        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS + (WEBGPU_ARGS if webgpu else []))
+        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS] + (WEBGPU_ARGS if webgpu else []))
+
+
+def persistent_context(playwright_instance, user_data_dir):
+    return playwright_instance.chromium.launch_persistent_context(
+        str(user_data_dir), executable_path=chromium_path(), headless=True,
+        args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS], viewport={"width": 1280, "height": 900})
 
 
 class Guard:
     """Records what must not happen in a page: console errors, uncaught exceptions, failed requests and any
-    request to a host other than 127.0.0.1 (which is also blocked)."""
+    request to a host other than 127.0.0.1. Such requests also fail: the browser resolves no other host name
+    (BLOCK_OTHER_HOSTS). Requests are watched, not intercepted, because interception would disable the HTTP cache
+    that the runtime relies on."""
 
     def __init__(self, context):
         self.problems = []
-        self.allowed_hosts = {"127.0.0.1"}
         self.expected_errors = []
-        context.route("**/*", self._route)
+        context.on("request", self._request)
 
-    def _route(self, route):
-        url = route.request.url
-        host = urlparse(url).hostname
-        if url.startswith(("data:", "blob:")) or host in self.allowed_hosts:
-            route.continue_()
-        else:
+    def _request(self, request):
+        url = request.url
+        if not url.startswith(("data:", "blob:")) and urlparse(url).hostname != "127.0.0.1":
             self.problems.append("request to another host: " + url)
-            route.abort()
 
     def watch(self, page):
         page.on("console", lambda m: m.type == "error" and self._console(m.text))
         page.on("pageerror", lambda e: self.problems.append("uncaught exception: {}".format(e)))
-        page.on("requestfailed", lambda r: self._failed(r))
+        page.on("requestfailed", self._failed)
         return page
 
     def _console(self, text):
@@ -92,14 +97,11 @@ class Guard:
             self.problems.append("console error: " + text)
 
     def _failed(self, request):
-        host = urlparse(request.url).hostname
-        if host == "127.0.0.1":
+        if urlparse(request.url).hostname == "127.0.0.1":
             self.problems.append("failed request: {} ({})".format(request.url, request.failure))
 
     def check(self):
         assert not self.problems, "\n".join(self.problems)
-
-
 
 
 def nav_pages():

@@ -35,7 +35,13 @@ export function python() {
     worker.onmessage = onWorkerMessage;
     return new Promise((resolve, reject) => {
       const watch = (msg) => {
-        if (msg.type === "ready") { bootInfo = msg; bootWatchers.delete(watch); resolve(msg); }
+        if (msg.type === "ready") {
+          bootInfo = msg;
+          bootWatchers.delete(watch);
+          // for readers' curiosity and for the tests: which runtime, how long it took, what it downloaded
+          document.documentElement.dataset.pythonRuntime = JSON.stringify(msg);
+          resolve(msg);
+        }
         if (msg.type === "boot-error") { bootWatchers.delete(watch); reject(new Error(msg.message)); }
       };
       bootWatchers.add(watch);
@@ -130,9 +136,13 @@ export class Demo {
       } else if (spec.type === "checkbox") {
         input = h("input", { id: inputId, name: spec.name, type: "checkbox", checked: !!spec.value });
       } else {
+        // Numbers are typed into text fields (not type=number) so that whatever the reader types, "abc" or "NaN"
+        // included, reaches values() and gets a clear message instead of being silently dropped by the browser.
+        const range = spec.type === "range";
         input = h("input", {
-          id: inputId, name: spec.name, type: spec.type || "number", value: spec.value,
-          min: spec.min, max: spec.max, step: spec.step ?? "any", inputmode: "decimal",
+          id: inputId, name: spec.name, type: range ? "range" : "text", value: spec.value,
+          min: range ? spec.min : undefined, max: range ? spec.max : undefined, step: range ? (spec.step ?? "any") : undefined,
+          inputmode: range ? undefined : (spec.type === "text" ? "text" : "decimal"), autocomplete: "off", spellcheck: "false",
         });
       }
       const output = spec.type === "range" ? h("output", { for: inputId }, String(spec.value)) : null;
