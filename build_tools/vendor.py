@@ -1,6 +1,6 @@
 """Copy the browser runtimes from node_modules/ into docs/vendor/ and write docs/vendor/runtime.json.
 
-Usage: python build_tools/vendor.py [--profile offline|cdn]
+Usage: python build_tools/vendor.py [--profile offline|cdn] [--out DIR]   (DIR defaults to docs/vendor)
 
 Profiles (see mkdocs.yml `extra.runtime_profile` and $BOOK_RUNTIME):
   offline  Pyodide 0.17.1 (Python 3.8) with NumPy 1.17.5, every file self-hosted; the site needs no other host.
@@ -22,12 +22,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE = ROOT / "node_modules"
-VENDOR = ROOT / "docs" / "vendor"
+VENDOR = ROOT / "docs" / "vendor"  # rebound by --out
 WHEEL_NAME = "aibook_demos"
 
 OFFLINE_PYODIDE = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "pyodide.asm.data", "packages.json",
                    "numpy.js", "numpy.data"]
-CDN_PYODIDE = ["pyodide.js", "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+CDN_PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
 ORT_FILES = ["ort.wasm.min.mjs", "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
              "ort-wasm-simd-threaded.jsep.mjs", "ort-wasm-simd-threaded.jsep.wasm",
              "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]
@@ -125,11 +125,15 @@ def vendor_static():
 
 
 def main(argv=None):
+    global VENDOR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--profile", choices=["offline", "cdn"], default=os.environ.get("BOOK_RUNTIME", "offline"))
+    parser.add_argument("--out", type=Path, default=VENDOR, help="where the site's vendor/ folder is written")
     args = parser.parse_args(argv)
+    VENDOR = args.out.resolve()
 
-    subprocess.run([sys.executable, str(ROOT / "build_tools" / "pack_mnist.py")], check=True)
+    subprocess.run([sys.executable, str(ROOT / "build_tools" / "pack_mnist.py"), "--out",
+                    str(VENDOR / "data" / "mnist.npz")], check=True)
     wheel = build_wheel()
     runtime = vendor_offline(wheel) if args.profile == "offline" else vendor_cdn(wheel)
     wheel_bytes = wheel.read_bytes()

@@ -31,7 +31,7 @@ export function python() {
   if (ready) return ready;
   ready = (async () => {
     const runtime = await (await fetch(vendorUrl + "runtime.json")).json();
-    worker = new Worker(new URL("py-worker.js", import.meta.url));
+    worker = new Worker(new URL("py-worker.js", import.meta.url), { type: runtime.profile === "cdn" ? "module" : "classic" });
     worker.onmessage = onWorkerMessage;
     return new Promise((resolve, reject) => {
       const watch = (msg) => {

@@ -1,5 +1,6 @@
 // The Python runtime of a page: Pyodide + NumPy + the book's `demos` package, in a Web Worker.
-// A classic worker (not a module) because Pyodide 0.17 is loaded with importScripts.
+// Started as a classic worker for Pyodide 0.17 (loaded with importScripts) and as a module worker for
+// Pyodide 314 (which refuses classic workers); the file has no static imports so that it can be both.
 //
 // Messages in:  {type: "boot", vendor, runtime}            vendor = absolute URL of the site's vendor/ folder
 //               {type: "start", id, session, params, assets}
@@ -59,16 +60,21 @@ async function boot(runtime) {
   const t0 = performance.now();
   await prefetch(runtime.download);
   post({ type: "boot-progress", stage: "start" });
-  importScripts(vendor + runtime.indexURL + "pyodide.js");
+  const load = runtime.profile === "cdn"
+    ? (await import(vendor + runtime.indexURL + "pyodide.mjs")).loadPyodide
+    : (importScripts(vendor + runtime.indexURL + "pyodide.js"), self.loadPyodide);
   const options = { indexURL: vendor + runtime.indexURL };
   if (runtime.profile === "cdn") {
     options.lockFileContents = await lockFileWithOurWheel(runtime);
     options.packageBaseUrl = runtime.packageBaseUrl;
   }
-  py = await loadPyodide(options);
+  py = await load(options);
   FS = py.FS || py._module.FS; // Pyodide 0.17 exposes the file system only as _module.FS
-  post({ type: "boot-progress", stage: "packages" });
+  post({ type: "boot-progress", stage: "packages", python: py.runPython("import sys\nsys.version.split()[0]") });
   await py.loadPackage(runtime.packages);
+  if (!py.runPython("import importlib.util\nimportlib.util.find_spec('numpy') is not None")) {
+    throw new Error(`NumPy 没有加载成功（它来自 ${runtime.packageBaseUrl || runtime.indexURL}，请检查网络）`);
+  }
   if (runtime.profile === "offline") {
     // Pyodide 0.17 has no lock-file registry for our wheel: unpack it into site-packages ourselves.
     const wheel = new Uint8Array(await (await fetch(vendor + runtime.wheel.path)).arrayBuffer());

@@ -1,0 +1,63 @@
+// The playground's picture: the network's predicted class over the plane (colour = class, strength = how sure
+// the network is) with the data points on top. The grid arrives from Python as one class and one probability per
+// cell; it is painted into a small image and scaled smoothly, so a redraw is one drawImage plus the points.
+import { makeCanvas } from "../plot.js";
+
+export const CLASS_COLORS = [[245, 147, 34], [8, 119, 189], [46, 125, 50], [142, 36, 170]];
+
+export class BoundaryMap {
+  constructor(parent, { size = 340, label = "" } = {}) {
+    this.canvas = makeCanvas(parent, { width: size, height: size, label });
+    this.cells = document.createElement("canvas");
+  }
+
+  /**
+   * data: {x: [[x, y]...], y: [...], train: n, classes, extent}; grid: {label: [...], confidence: [...]} or null.
+   */
+  draw(data, grid, gridSize) {
+    const canvas = this.canvas;
+    const shown = canvas.clientWidth || canvas.logicalWidth;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.logicalWidth = canvas.logicalHeight = shown;
+    if (canvas.width !== Math.round(shown * ratio)) canvas.width = canvas.height = Math.round(shown * ratio);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.clearRect(0, 0, shown, shown);
+    ctx.fillStyle = "#f4f4f4";
+    ctx.fillRect(0, 0, shown, shown);
+    if (!data) {
+      ctx.fillStyle = "#555";
+      ctx.font = "12px sans-serif";
+      ctx.textAlign = "center";
+      ctx.fillText("点「训练」后，这里画出数据和分类边界", shown / 2, shown / 2);
+      return;
+    }
+    if (grid) {
+      const n = gridSize, k = data.classes;
+      if (this.cells.width !== n) this.cells.width = this.cells.height = n;
+      const image = new ImageData(n, n);
+      for (let i = 0; i < n * n; i++) {
+        // blend the class colour with white: a cell the network is unsure about (probability 1/K) stays white
+        const c = CLASS_COLORS[grid.label[i] % CLASS_COLORS.length];
+        const s = Math.max(0, (grid.confidence[i] - 1 / k) / (1 - 1 / k)) * 0.75;
+        image.data.set([255 + (c[0] - 255) * s, 255 + (c[1] - 255) * s, 255 + (c[2] - 255) * s, 255], 4 * i);
+      }
+      this.cells.getContext("2d").putImageData(image, 0, 0);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(this.cells, 0, 0, shown, shown);
+    }
+    const e = data.extent;
+    const px = (v) => ((v + e) / (2 * e)) * shown, py = (v) => ((e - v) / (2 * e)) * shown;
+    data.x.forEach(([x, y], i) => {
+      const c = CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
+      ctx.beginPath();
+      ctx.arc(px(x), py(y), 3.2, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+      ctx.fill();
+      // training points get a white ring, test points a black one
+      ctx.lineWidth = 1;
+      ctx.strokeStyle = i < data.train ? "#fff" : "#000";
+      ctx.stroke();
+    });
+  }
+}

@@ -1,0 +1,116 @@
+// Demo: an RNN learns to continue a sine wave; the gradient that BPTT brings back to each time step shows why
+// gradients vanish or explode (Python: demos/apps/rnn.py).
+import { Demo, h } from "../demo-kit.js";
+import { LineChart } from "../plot.js";
+import { Heatmap } from "./attention-heatmap.js";
+
+const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
+
+function panel(parent, text) {
+  const box = h("div", {}, caption(text));
+  parent.append(box);
+  return box;
+}
+
+export function mount(el) {
+  const demo = new Demo(el, {
+    title: "动手：RNN 续写正弦波，看梯度怎样随时间消失",
+    intro: "RNN 读入正弦波上连续 T 个值，预测下一个值（tanh、各时间步共享权重、随时间反向传播，Adam 优化）。"
+      + "训练完成后让它“自由续写”：把自己的预测当作下一步的输入，一直写到数据之外。"
+      + "把循环权重 W_hh 的初始值调大或调小、把序列调长，看“传回每个时间步的梯度”那张图怎样变化。",
+  });
+  demo.addControls([
+    { name: "hidden", label: "隐藏单元数", value: 16, min: 1, max: 64, integer: true },
+    { name: "length", label: "序列长度 T", value: 20, min: 2, max: 100, integer: true },
+    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
+    { name: "steps", label: "训练步数", value: 500, min: 1, max: 5000, integer: true },
+    {
+      name: "rho", label: "循环权重 W_hh 的初始大小", type: "select", value: "1",
+      options: [["0.5", "小：谱半径 ρ = 0.5"], ["1", "适中：ρ = 1"], ["3", "大：ρ = 3"]],
+      help: "把 W_hh 缩放到给定的谱半径（最大特征值的绝对值）",
+    },
+    { name: "clip", label: "梯度裁剪（总范数 ≤ 1）", type: "checkbox", value: true },
+  ]);
+
+  const plots = h("div", { class: "demo-plots" });
+  demo.body.append(plots);
+  const lossChart = new LineChart(panel(plots, "损失（均方误差，对数刻度）"),
+    { logY: true, xLabel: "训练步数", yLabel: "MSE", label: "训练损失与留出数据上的损失" });
+  const predChart = new LineChart(panel(plots, "留出数据上的逐步预测（每步读真实的前 T 个值）；竖线右边是数据之外的自由续写"),
+    { xLabel: "时间 t", yLabel: "值", yRange: [-1.6, 1.6], label: "逐步预测、自由续写与真实的正弦波" });
+  const gradChart = new LineChart(panel(plots, "传回每个时间步的梯度：‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖（对数刻度）"),
+    { logY: true, xLabel: "时间步 t（损失在最后一步 T）", yLabel: "相对大小", label: "随时间反向传播时每个时间步收到的梯度大小" });
+  const heatBox = panel(plots, "隐藏状态 h_t：读最后一个数据窗口时每个单元（行）在每个时间步（列）的值，蓝 −1、白 0、红 +1");
+  const heatmap = new Heatmap(heatBox, {
+    width: 420, height: 260, colormap: "diverging", lo: -1, hi: 1, xLabel: "时间步 t", yLabel: "隐藏单元",
+    label: "隐藏状态热力图：单元 × 时间步",
+  });
+
+  let steps = [], losses = [], evalSteps = [], evalLosses = [];
+  let data = null, view = null;
+
+  const drawLoss = () => lossChart.draw([
+    { name: "训练（小批量）", x: steps, y: losses },
+    { name: "留出数据", x: evalSteps, y: evalLosses, points: true, color: "#ff5722" },
+  ]);
+  const drawPred = () => {
+    if (!data) { predChart.draw([]); return; }
+    const series = [];
+    if (view) {
+      series.push({ name: "逐步预测", x: view.teacher.map((_, i) => data.t0 + i), y: view.teacher, color: "#3f51b5" });
+      series.push({ name: "自由续写", x: view.free.map((_, i) => data.data_end + i), y: view.free, color: "#ff5722" });
+    }
+    series.push({ name: "真实值", x: data.truth.map((_, i) => data.t0 + i), y: data.truth, dashed: true, color: "#888" });
+    predChart.draw(series, { marker: { x: data.data_end - 0.5 }, xRange: [data.t0, data.t0 + data.truth.length - 1] });
+  };
+  // relative to the last step, so that the two curves start from the same point and only their decay differs
+  const relative = (norms) => norms.map((v) => (v === null ? null : v / norms[norms.length - 1]));
+  const drawGrad = () => {
+    if (!view || !view.grad_norms) { gradChart.draw([]); return; }
+    const t = view.grad_norms.map((_, i) => i + 1);
+    gradChart.draw([
+      { name: "训练开始时", x: t, y: relative(view.grad_norms_init), dashed: true, color: "#888" },
+      { name: "现在", x: t, y: relative(view.grad_norms), color: "#009688" },
+    ]);
+  };
+  const drawHidden = () => {
+    if (!view) { heatmap.clear(); return; }
+    const T = view.hidden.length ? view.hidden[0].length : 0;
+    heatmap.draw(view.hidden, {
+      rowLabels: view.hidden.map((_, i) => i + 1),
+      colLabels: Array.from({ length: T }, (_, i) => i + 1),
+    });
+  };
+  const drawAll = () => { drawLoss(); drawPred(); drawGrad(); drawHidden(); };
+  const clear = () => {
+    steps = []; losses = []; evalSteps = []; evalLosses = [];
+    data = null; view = null;
+    drawAll();
+  };
+  clear();
+
+  demo.trainable({
+    session: "rnn",
+    params: (v) => Object.assign({}, v, { rho: Number(v.rho) }),
+    onStart: clear,
+    onProgress(p) {
+      p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
+      if (p.data) data = p.data;
+      if (p.view) {
+        view = p.view;
+        evalSteps.push(p.step);
+        evalLosses.push(view.eval_loss);
+        drawPred(); drawGrad(); drawHidden();
+      }
+      drawLoss();
+      const last = losses.length ? losses[losses.length - 1].toExponential(2) : "—";
+      const norm = p.grad_norm === null || p.grad_norm === undefined ? "—" : p.grad_norm.toExponential(2);
+      demo.status(`第 ${p.step} 步：训练损失 ${last}，本步梯度总范数（裁剪前）${norm}`);
+    },
+    describe: (r) => `完成：${r.steps} 步，用时 ${r.seconds.toFixed(1)} 秒。留出数据上逐步预测的 MSE = ${r.loss.toExponential(2)}`
+      + `（目标 < ${r.target_loss}${r.loss < r.target_loss ? "，已达到" : "，未达到"}），`
+      + `自由续写 ${r.free_run_steps} 步的 MSE = ${r.free_run_loss.toExponential(2)}；`
+      + `最后一步里，传回第 1 步的梯度是传回第 T 步的 ${r.gradient_ratio.toExponential(1)} 倍。`,
+    onReset: clear,
+  });
+}
