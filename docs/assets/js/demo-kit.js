@@ -248,6 +248,9 @@ export class Demo {
       return;
     }
     this.stopSession();
+    // timings for the benchmark (ms since the page started loading)
+    this.el.dataset.trainClickedAt = Math.round(performance.now());
+    delete this.el.dataset.firstStepAt;
     const sid = `${this.id}-${nextId++}`;
     this.sessionId = sid;
     this.setState("loading");
@@ -271,7 +274,10 @@ export class Demo {
   onUpdate(sid, msg) {
     if (sid !== this.sessionId) return;
     const hd = this.handlers;
-    if (msg.progress) hd.onProgress?.(msg.progress);
+    if (msg.progress) {
+      if (!this.el.dataset.firstStepAt) this.el.dataset.firstStepAt = Math.round(performance.now());
+      hd.onProgress?.(msg.progress);
+    }
     if (msg.state === "running") return;
     listeners.delete(sid);
     this.sessionId = null;

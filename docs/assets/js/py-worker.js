@@ -12,6 +12,7 @@
 // Training runs in time slices (SLICE seconds of Python at a time) so that a Stop message is seen between slices.
 
 const SLICE = 0.1;
+const FIRST_SLICE = 0.02;
 let py = null;
 let FS = null;
 let booting = null;
@@ -140,7 +141,9 @@ async function schedule() {
           post({ type: "update", id, state: "stopped" });
           continue;
         }
-        if (send(id, advance(id, SLICE)) !== "running") sessions.delete(id);
+        // a short first slice puts the first point on the reader's plot at once
+        const slice = s.slices++ ? SLICE : FIRST_SLICE;
+        if (send(id, advance(id, slice)) !== "running") sessions.delete(id);
       }
       await nextTurn();
     }
@@ -161,7 +164,7 @@ self.onmessage = async (event) => {
       await fetchAssets(msg.assets);
       const state = send(msg.id, startFn(msg.id, msg.session, JSON.stringify(msg.params)));
       if (state === "running") {
-        sessions.set(msg.id, { stopRequested: false });
+        sessions.set(msg.id, { stopRequested: false, slices: 0 });
         schedule();
       }
     } else if (msg.type === "stop") {
