@@ -278,6 +278,7 @@ export class Demo {
       if (!this.el.dataset.firstStepAt) this.el.dataset.firstStepAt = Math.round(performance.now());
       hd.onProgress?.(msg.progress);
     }
+    if (msg.memory) document.documentElement.dataset.pythonMemory = msg.memory;
     if (msg.state === "running") return;
     listeners.delete(sid);
     this.sessionId = null;

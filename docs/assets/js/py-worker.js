@@ -122,7 +122,9 @@ async function fetchAssets(paths) {
 
 function send(id, json) {
   const msg = JSON.parse(json);
-  post(Object.assign({ type: "update", id }, msg));
+  // the runtime's memory (WebAssembly memory only grows): lets the page and the tests see leaks
+  const memory = FS && py._module ? py._module.HEAP8.length : undefined;
+  post(Object.assign({ type: "update", id, memory }, msg));
   return msg.state;
 }
 
