@@ -140,10 +140,11 @@ export class Demo {
         // included, reaches values() and gets a clear message instead of being silently dropped by the browser.
         const range = spec.type === "range";
         input = h("input", {
-          id: inputId, name: spec.name, type: range ? "range" : "text", value: spec.value,
+          id: inputId, name: spec.name, type: range ? "range" : "text",
           min: range ? spec.min : undefined, max: range ? spec.max : undefined, step: range ? (spec.step ?? "any") : undefined,
           inputmode: range ? undefined : (spec.type === "text" ? "text" : "decimal"), autocomplete: "off", spellcheck: "false",
         });
+        input.value = spec.value; // after min/max, or a range would clamp a negative default to 0
       }
       const output = spec.type === "range" ? h("output", { for: inputId }, String(spec.value)) : null;
       if (output) input.addEventListener("input", () => { output.textContent = input.value; });
@@ -274,16 +275,24 @@ export class Demo {
   onUpdate(sid, msg) {
     if (sid !== this.sessionId) return;
     const hd = this.handlers;
-    if (msg.progress) {
-      if (!this.el.dataset.firstStepAt) this.el.dataset.firstStepAt = Math.round(performance.now());
-      hd.onProgress?.(msg.progress);
-    }
     if (msg.memory) document.documentElement.dataset.pythonMemory = msg.memory;
-    if (msg.state === "running") return;
+    try {
+      if (msg.progress) {
+        if (!this.el.dataset.firstStepAt) this.el.dataset.firstStepAt = Math.round(performance.now());
+        hd.onProgress?.(msg.progress);
+      }
+      if (msg.state === "running") return;
+      if (msg.state === "done") hd.onDone?.(msg.result);
+    } catch (err) {
+      // a bug in the page's drawing code must not leave the demo spinning
+      console.warn(err);
+      this.stopSession();
+      this.showError(`页面显示出错：${err.message}`);
+      return;
+    }
     listeners.delete(sid);
     this.sessionId = null;
     if (msg.state === "done") {
-      hd.onDone?.(msg.result);
       this.setState("done", msg.result);
       this.status(hd.describe ? hd.describe(msg.result) : "完成。");
     } else if (msg.state === "error") {

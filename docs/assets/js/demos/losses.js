@@ -17,7 +17,7 @@ export function mount(el) {
   const demo = new Demo(el, {
     title: "动手：模型错得越自信，哪个损失还在推它？",
     intro: "横轴是模型对正类打出的原始分数 z（logit），概率 p = σ(z)。三种损失：对 p 求均方误差 (p − y)²；"
-      + "二元交叉熵；K 类 softmax 交叉熵（logits 为 (z, 0, …, 0)，y = 1 时第 0 类是正确类）。"
+      + "二元交叉熵；K 类 softmax 交叉熵（logits 为 (z, 0, …, 0)，y = 1 时第 0 类是正确类，y = 0 时第 1 类是正确类）。"
       + "下图是每种损失对 z 的梯度：训练就靠它推动 z。把 z 拖到「自信地错了」的一端看看。",
   });
   const inputs = demo.addControls([

@@ -9,8 +9,7 @@ const BANDS = 14;
 // Low loss light, high loss darker blue-grey; quantised into bands.
 function bandColor(t) {
   const level = Math.min(BANDS - 1, Math.floor(t * BANDS)) / (BANDS - 1);
-  const light = 96 - 44 * level;
-  return `hsl(212, ${18 + 20 * level}%, ${light}%)`;
+  return `hsl(212, ${15 + 25 * level}%, ${97 - 32 * level}%)`;
 }
 
 function rgb(css) {
@@ -45,7 +44,6 @@ export class SurfaceMap {
 
   /** grid: {values (size*size, row 0 = top), size, extent: [x0, x1, y0, y1], marks: [[x, y, label]]} */
   setSurface(grid) {
-    this.surface = grid;
     const n = grid.size;
     let lo = Infinity, hi = -Infinity;
     for (const v of grid.values) { if (v < lo) lo = v; if (v > hi) hi = v; }
@@ -58,6 +56,7 @@ export class SurfaceMap {
     this.image = document.createElement("canvas");
     this.image.width = this.image.height = n;
     this.image.getContext("2d").putImageData(image, 0, 0);
+    this.surface = grid;
   }
 
   clear() {
@@ -123,8 +122,17 @@ export class SurfaceMap {
       if (!p.points.length) continue;
       ctx.strokeStyle = ctx.fillStyle = p.color;
       ctx.lineWidth = 1.8;
+      // Only segments longer than about a pixel are stroked: a converged path has thousands of steps on the same
+      // few pixels, and stroking them all would block the page.
       ctx.beginPath();
-      p.points.forEach(([x, y], i) => (i ? ctx.lineTo(px(x), py(y)) : ctx.moveTo(px(x), py(y))));
+      let lastX = px(p.points[0][0]), lastY = py(p.points[0][1]);
+      ctx.moveTo(lastX, lastY);
+      for (let i = 1; i < p.points.length; i++) {
+        const X = px(p.points[i][0]), Y = py(p.points[i][1]);
+        if (Math.abs(X - lastX) + Math.abs(Y - lastY) < 1 && i < p.points.length - 1) continue;
+        ctx.lineTo(X, Y);
+        lastX = X; lastY = Y;
+      }
       ctx.stroke();
       const [x, y] = p.points[p.points.length - 1];
       ctx.beginPath(); ctx.arc(px(x), py(y), 4.5, 0, 2 * Math.PI); ctx.fill();

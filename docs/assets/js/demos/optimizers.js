@@ -16,6 +16,9 @@ const PRESETS = {
   saddle: { lr_gd: 0.05, lr_momentum: 0.05, lr_adam: 0.05, steps: 200, x0: -2, y0: 0.001 },
 };
 
+// The view of each surface (x0, x1, y0, y1), as in demos/apps/optimizers.py; the start must lie inside it.
+const EXTENTS = { quadratic: [-5, 5, -2, 2], rosenbrock: [-2, 2, -1, 3], saddle: [-2.5, 2.5, -2, 2] };
+
 const MAX_PLOTTED = 800; // points per loss curve; longer runs are thinned for drawing only
 
 const fmtLoss = (v) => (v === null || v === undefined ? "—" : v.toExponential(2));
@@ -36,10 +39,10 @@ export function mount(el) {
     { name: "beta", label: "Momentum β", value: 0.9, min: 0, max: 0.999 },
     { name: "lr_adam", label: "Adam 学习率", value: preset.lr_adam, min: 0, max: 100, positive: true },
     { name: "beta1", label: "Adam β1", value: 0.9, min: 0, max: 0.999 },
-    { name: "beta2", label: "Adam β2", value: 0.999, min: 0.001, max: 0.99999 },
+    { name: "beta2", label: "Adam β2", value: 0.999, min: 0, max: 0.99999 },
     { name: "steps", label: "步数", value: preset.steps, min: 1, max: 20000, integer: true },
-    { name: "x0", label: "起点 x", value: preset.x0, min: -5, max: 5 },
-    { name: "y0", label: "起点 y", value: preset.y0, min: -3, max: 3 },
+    { name: "x0", label: "起点 x", value: preset.x0 },
+    { name: "y0", label: "起点 y", value: preset.y0 },
   ]);
 
   const notices = h("div", { class: "demo-notices", role: "status", "aria-live": "polite", style: "color:#bf360c" });
@@ -54,8 +57,10 @@ export function mount(el) {
     h("th", {}, "优化器"), h("th", {}, "步数"), h("th", {}, "损失"), h("th", {}, "位置 (x, y)"), h("th", {}, "状态"))), tbody);
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(notices, plots, table);
-  const map = new SurfaceMap(plots, { width: 480, height: 320, label: "损失曲面和三个优化器的路径" });
-  const lossChart = new LineChart(plots, { logY: true, xLabel: "步数", yLabel: "损失（对数刻度）", label: "三个优化器的损失曲线" });
+  // each plot in its own box: a canvas that is itself a flex item would be stretched to the row's height
+  const box = () => plots.appendChild(h("div"));
+  const map = new SurfaceMap(box(), { width: 480, height: 320, label: "损失曲面和三个优化器的路径" });
+  const lossChart = new LineChart(box(), { logY: true, xLabel: "步数", yLabel: "损失（对数刻度）", label: "三个优化器的损失曲线" });
 
   let paths, losses, diverged;
 
@@ -93,9 +98,6 @@ export function mount(el) {
 
   inputs.surface.addEventListener("change", () => {
     demo.setValues(PRESETS[inputs.surface.value] || {});
-    const [x0, x1, y0, y1] = { quadratic: [-5, 5, -2, 2], rosenbrock: [-2, 2, -1, 3], saddle: [-2.5, 2.5, -2, 2] }[inputs.surface.value];
-    Object.assign(inputs.x0, { min: x0, max: x1 });
-    Object.assign(inputs.y0, { min: y0, max: y1 });
     map.clear();
     clear();
   });
@@ -116,9 +118,10 @@ export function mount(el) {
     session: "optimizers",
     labels: { train: "开始比赛" },
     params(values) {
-      // the start point's range depends on the surface; the inputs carry it
-      for (const name of ["x0", "y0"]) {
-        const v = values[name], lo = Number(inputs[name].min), hi = Number(inputs[name].max);
+      // the start point's range depends on the surface
+      const [x0, x1, y0, y1] = EXTENTS[values.surface] || EXTENTS.quadratic;
+      for (const [name, lo, hi] of [["x0", x0, x1], ["y0", y0, y1]]) {
+        const v = values[name];
         if (v < lo || v > hi) throw new Error(`「起点 ${name[0]}」在这个曲面上必须在 ${lo} 到 ${hi} 之间（现在是 ${v}）。`);
       }
       return values;

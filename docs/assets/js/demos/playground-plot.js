@@ -9,6 +9,34 @@ export class BoundaryMap {
   constructor(parent, { size = 340, label = "" } = {}) {
     this.canvas = makeCanvas(parent, { width: size, height: size, label });
     this.cells = document.createElement("canvas");
+    this.points = document.createElement("canvas"); // the data points, painted once per data set and size
+    this.pointsFor = null;
+  }
+
+  paintPoints(data, shown, ratio) {
+    this.points.width = this.points.height = Math.round(shown * ratio);
+    const ctx = this.points.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const e = data.extent;
+    const px = (v) => ((v + e) / (2 * e)) * shown, py = (v) => ((e - v) / (2 * e)) * shown;
+    // one path per class and ring colour: training points get a white ring, test points a black one
+    for (let k = 0; k < data.classes; k++) {
+      for (const test of [false, true]) {
+        ctx.beginPath();
+        data.x.forEach(([x, y], i) => {
+          if (data.y[i] !== k || (i >= data.train) !== test) return;
+          ctx.moveTo(px(x) + 3.2, py(y));
+          ctx.arc(px(x), py(y), 3.2, 0, 2 * Math.PI);
+        });
+        const c = CLASS_COLORS[k % CLASS_COLORS.length];
+        ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
+        ctx.fill();
+        ctx.lineWidth = 1;
+        ctx.strokeStyle = test ? "#000" : "#fff";
+        ctx.stroke();
+      }
+    }
+    this.pointsFor = data;
   }
 
   /**
@@ -44,20 +72,11 @@ export class BoundaryMap {
       }
       this.cells.getContext("2d").putImageData(image, 0, 0);
       ctx.imageSmoothingEnabled = true;
+      ctx.imageSmoothingQuality = "high";
       ctx.drawImage(this.cells, 0, 0, shown, shown);
     }
-    const e = data.extent;
-    const px = (v) => ((v + e) / (2 * e)) * shown, py = (v) => ((e - v) / (2 * e)) * shown;
-    data.x.forEach(([x, y], i) => {
-      const c = CLASS_COLORS[data.y[i] % CLASS_COLORS.length];
-      ctx.beginPath();
-      ctx.arc(px(x), py(y), 3.2, 0, 2 * Math.PI);
-      ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`;
-      ctx.fill();
-      // training points get a white ring, test points a black one
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = i < data.train ? "#fff" : "#000";
-      ctx.stroke();
-    });
+    if (this.pointsFor !== data || this.points.width !== canvas.width) this.paintPoints(data, shown, ratio);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.points, 0, 0);
   }
 }

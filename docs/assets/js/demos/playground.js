@@ -69,9 +69,11 @@ export function mount(el) {
 
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(shareBox, plots);
-  const map = new BoundaryMap(plots, { size: 340, label: "数据点和网络的分类边界" });
-  const lossChart = new LineChart(plots, { xLabel: "轮数", yLabel: "损失", label: "训练集和测试集的损失" });
-  const accChart = new LineChart(plots, { xLabel: "轮数", yLabel: "准确率", yRange: [0, 1], label: "训练集和测试集的准确率" });
+  // each plot in its own box: a canvas that is itself a flex item would be stretched to the row's height
+  const box = () => plots.appendChild(h("div"));
+  const map = new BoundaryMap(box(), { size: 340, label: "数据点和网络的分类边界" });
+  const lossChart = new LineChart(box(), { xLabel: "轮数", yLabel: "损失", label: "训练集和测试集的损失" });
+  const accChart = new LineChart(box(), { xLabel: "轮数", yLabel: "准确率", yRange: [0, 1], label: "训练集和测试集的准确率" });
 
   let data = null, grid = null, gridSize = 40, epochs = [], target = null;
 
