@@ -132,8 +132,10 @@ def main(argv=None):
     args = parser.parse_args(argv)
     VENDOR = args.out.resolve()
 
-    subprocess.run([sys.executable, str(ROOT / "build_tools" / "pack_mnist.py"), "--out",
-                    str(VENDOR / "data" / "mnist.npz")], check=True)
+    mnist = VENDOR / "data" / "mnist.npz"
+    subprocess.run([sys.executable, str(ROOT / "build_tools" / "pack_mnist.py"), "--out", str(mnist)], check=True)
+    subprocess.run([sys.executable, str(ROOT / "build_tools" / "digits_assets.py"), "--npz", str(mnist),
+                    "--out-dir", str(VENDOR / "data")], check=True)
     wheel = build_wheel()
     runtime = vendor_offline(wheel) if args.profile == "offline" else vendor_cdn(wheel)
     wheel_bytes = wheel.read_bytes()
