@@ -14,10 +14,10 @@ function panel(parent, text) {
 
 export function mount(el) {
   const demo = new Demo(el, {
-    title: "动手：RNN 续写正弦波，看梯度怎样随时间消失",
+    title: "动手：RNN 续写正弦波，看梯度怎样随时间消失或爆炸",
     intro: "RNN 读入正弦波上连续 T 个值，预测下一个值（tanh、各时间步共享权重、随时间反向传播，Adam 优化）。"
       + "训练完成后让它“自由续写”：把自己的预测当作下一步的输入，一直写到数据之外。"
-      + "把循环权重 W_hh 的初始值调大或调小、把序列调长，看“传回每个时间步的梯度”那张图怎样变化。",
+      + "把循环权重 W_hh 的初始值调大或调小、把序列调长，看“每个时间步收到的梯度大小”那张图怎样变化。",
   });
   demo.addControls([
     { name: "hidden", label: "隐藏单元数", value: 16, min: 1, max: 64, integer: true },
@@ -38,16 +38,16 @@ export function mount(el) {
     { logY: true, xLabel: "训练步数", yLabel: "MSE", label: "训练损失与留出数据上的损失" });
   const predChart = new LineChart(panel(plots, "留出数据上的逐步预测（每步读真实的前 T 个值）；竖线右边是数据之外的自由续写"),
     { xLabel: "时间 t", yLabel: "值", yRange: [-1.6, 1.6], label: "逐步预测、自由续写与真实的正弦波" });
-  const gradChart = new LineChart(panel(plots, "传回每个时间步的梯度：‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖（对数刻度）"),
-    { logY: true, xLabel: "时间步 t（损失在最后一步 T）", yLabel: "相对大小", label: "随时间反向传播时每个时间步收到的梯度大小" });
-  const heatBox = panel(plots, "隐藏状态 h_t：读最后一个数据窗口时每个单元（行）在每个时间步（列）的值，蓝 −1、白 0、红 +1");
+  const gradChart = new LineChart(panel(plots, "每个时间步收到的梯度大小：log₁₀(‖∂L/∂h_t‖ ÷ ‖∂L/∂h_T‖)，−10 表示只剩百亿分之一"),
+    { xLabel: "时间步 t（损失在最后一步 T）", yLabel: "log₁₀ 相对大小", label: "随时间反向传播时每个时间步收到的梯度大小" });
+  const heatBox = panel(plots, "隐藏状态 h_t：读最后一个数据窗口时每个单元（行，最多画前 32 个）在每个时间步（列）的值，蓝 −1、白 0、红 +1");
   const heatmap = new Heatmap(heatBox, {
     width: 420, height: 260, colormap: "diverging", lo: -1, hi: 1, xLabel: "时间步 t", yLabel: "隐藏单元",
     label: "隐藏状态热力图：单元 × 时间步",
   });
 
   let steps = [], losses = [], evalSteps = [], evalLosses = [];
-  let data = null, view = null;
+  let data = null, view = null, clipping = true;
 
   const drawLoss = () => lossChart.draw([
     { name: "训练（小批量）", x: steps, y: losses },
@@ -63,8 +63,9 @@ export function mount(el) {
     series.push({ name: "真实值", x: data.truth.map((_, i) => data.t0 + i), y: data.truth, dashed: true, color: "#888" });
     predChart.draw(series, { marker: { x: data.data_end - 0.5 }, xRange: [data.t0, data.t0 + data.truth.length - 1] });
   };
-  // relative to the last step, so that the two curves start from the same point and only their decay differs
-  const relative = (norms) => norms.map((v) => (v === null ? null : v / norms[norms.length - 1]));
+  // log10 of the size relative to the last step: both curves start at 0 and only their decay differs; the log is
+  // taken here because the ratios go far below what a log-scaled axis can show (1e-40 with a long sequence)
+  const relative = (norms) => norms.map((v) => (v > 0 ? Math.log10(v / norms[norms.length - 1]) : null));
   const drawGrad = () => {
     if (!view || !view.grad_norms) { gradChart.draw([]); return; }
     const t = view.grad_norms.map((_, i) => i + 1);
@@ -92,7 +93,10 @@ export function mount(el) {
   demo.trainable({
     session: "rnn",
     params: (v) => Object.assign({}, v, { rho: Number(v.rho) }),
-    onStart: clear,
+    onStart(params) {
+      clipping = params.clip;
+      clear();
+    },
     onProgress(p) {
       p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
       if (p.data) data = p.data;
@@ -105,7 +109,8 @@ export function mount(el) {
       drawLoss();
       const last = losses.length ? losses[losses.length - 1].toExponential(2) : "—";
       const norm = p.grad_norm === null || p.grad_norm === undefined ? "—" : p.grad_norm.toExponential(2);
-      demo.status(`第 ${p.step} 步：训练损失 ${last}，本步梯度总范数（裁剪前）${norm}`);
+      const clipped = clipping && p.grad_norm > 1 ? "（已裁剪到 1）" : "";
+      demo.status(`第 ${p.step} 步：训练损失 ${last}，这一步的梯度总范数 ${norm}${clipped}`);
     },
     describe: (r) => `完成：${r.steps} 步，用时 ${r.seconds.toFixed(1)} 秒。留出数据上逐步预测的 MSE = ${r.loss.toExponential(2)}`
       + `（目标 < ${r.target_loss}${r.loss < r.target_loss ? "，已达到" : "，未达到"}），`

@@ -1,0 +1,177 @@
+"""A one-block Transformer learns to reverse (or sort) a short sequence of tokens.
+
+Model: token embedding + sinusoidal positions -> one Transformer block (single-head self-attention, FFN, residuals,
+LayerNorm) -> Dense read-out to one logit per token at every position; softmax cross-entropy on every position.
+Output position i can only get the token it needs through attention, so after training row i of the attention
+matrix A = softmax(Q Kᵀ / √d) concentrates on the input position that holds it: position T - 1 - i for
+reverse (the anti-diagonal), the positions holding the i-th smallest token for sort. (Copying is left out: the
+residual connection carries each position's own token straight to its output, so its attention shows nothing.)
+"""
+import re
+import time
+
+import numpy as np
+
+from demos.apps import InputError, choice, number
+from demos.attention import Embedding, PositionalEncoding, TransformerBlock
+from demos.data import TOKEN_TASKS
+from demos.layers import Dense, Sequential
+from demos.losses import SoftmaxCrossEntropy
+from demos.optim import Adam
+from demos.train import Divergence
+
+VOCAB = 8          # tokens 0..7
+MAX_LENGTH = 10
+N_TRAIN = 2000
+N_TEST = 256
+N_EXAMPLES = 4     # held-out sequences whose attention the page can show
+BATCH = 32
+TARGET_ACCURACY = 0.9
+VIEW_EVERY = 0.25  # seconds of training between two snapshots of the plots
+TASKS = ("reverse", "sort")
+# what each task's answer is for a given input (the same rule as demos.data's generators)
+ANSWER = {
+    "reverse": lambda x: x[:, ::-1],
+    "sort": lambda x: np.sort(x, axis=1),
+}
+
+
+def split(task, length, seed):
+    """Training and held-out sequences; no held-out input also occurs in the training set."""
+    x, y = TOKEN_TASKS[task](n=N_TRAIN + 4 * N_TEST, length=length, vocab=VOCAB, seed=seed)
+    seen = set(map(tuple, x[:N_TRAIN].tolist()))
+    fresh = [i for i in range(N_TRAIN, len(x)) if tuple(x[i].tolist()) not in seen][:N_TEST]
+    return x[:N_TRAIN], y[:N_TRAIN], x[fresh], y[fresh]
+
+
+def needed(task, x, y):
+    """Boolean (N, T, T): [n, i, j] is true when output position i needs input position j."""
+    n, length = x.shape
+    if task == "reverse":
+        return np.broadcast_to(np.eye(length, dtype=bool)[::-1], (n, length, length))
+    return x[:, None, :] == y[:, :, None]  # sort: any position holding the token that belongs at i
+
+
+def parse_example(text, length):
+    """'3 1 4 1 5 2' -> int64 (1, length); empty text -> None."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    parts = [p for p in re.split(r"[\s,，、]+", text) if p]
+    if not all(p.isdigit() and int(p) < VOCAB for p in parts):
+        raise InputError("示例序列只能包含 0 到 {} 的整数，用空格分开（收到 “{}”）".format(VOCAB - 1, text))
+    if len(parts) != length:
+        raise InputError("示例序列要有 {} 个数，与序列长度一致（现在有 {} 个）".format(length, len(parts)))
+    return np.array([[int(p) for p in parts]], dtype=np.int64)
+
+
+class Session:
+    def __init__(self, params):
+        self.task = choice(params, "task", "reverse", list(TASKS), label="任务")
+        self.length = number(params, "length", 6, 4, MAX_LENGTH, integer=True, label="序列长度")
+        d_model = number(params, "d_model", 32, 4, 64, integer=True, label="模型宽度 d_model")
+        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
+        self.steps = number(params, "steps", 300, 1, 5000, integer=True, label="训练步数")
+        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
+        custom = parse_example(params.get("example", ""), self.length)
+
+        self.x_train, self.y_train, self.x_test, self.y_test = split(self.task, self.length, seed)
+        shown = self.x_test[:N_EXAMPLES]
+        self.x_show = shown if custom is None else np.concatenate([custom, shown])
+        self.y_show = ANSWER[self.task](self.x_show)
+
+        self.rng = np.random.RandomState(seed)
+        self.block = TransformerBlock(d_model, 2 * d_model, self.rng)
+        self.model = Sequential([
+            Embedding(VOCAB, d_model, self.rng), PositionalEncoding(d_model, max_len=MAX_LENGTH),
+            self.block, Dense(d_model, VOCAB, self.rng),
+        ])
+        self.loss_fn = SoftmaxCrossEntropy()
+        self.optimizer = Adam(self.lr)
+        # a guess that ignores the input scores ln(VOCAB); ten times that is no longer learning but blowing up
+        self.max_loss = 10 * np.log(VOCAB)
+
+        self.step_count = 0
+        self.loss = None
+        self.metrics = None
+        self.seconds = 0.0
+        self.seconds_to_target = None
+        self.since_view = 0.0
+        self.done = False
+
+    def train_step(self):
+        idx = self.rng.randint(0, len(self.x_train), BATCH)
+        loss = self.loss_fn.forward(self.model.forward(self.x_train[idx]), self.y_train[idx])
+        if not np.isfinite(loss) or loss > self.max_loss:
+            raise Divergence(
+                "训练发散了：第 {} 步的损失变成了 {:.3g}（随机猜测约为 {:.2f}）。学习率 {} 太大，"
+                "请调小（例如 0.01）后重试。".format(self.step_count + 1, loss, np.log(VOCAB), self.lr))
+        self.model.backward(self.loss_fn.backward())
+        self.optimizer.step(self.model)
+        self.step_count += 1
+        self.loss = loss
+        return loss
+
+    def evaluate(self):
+        """Held-out loss, per-token and whole-sequence accuracy, attention on the needed positions."""
+        logits = self.model.forward(self.x_test, training=False)
+        loss = self.loss_fn.forward(logits, self.y_test)
+        right = logits.argmax(axis=-1) == self.y_test
+        attn = self.block.attn.attn[:, 0]
+        on_needed = float(np.mean(np.sum(attn * needed(self.task, self.x_test, self.y_test), axis=-1)))
+        self.metrics = {
+            "loss": loss,
+            "accuracy": float(np.mean(right)),
+            "sequence_accuracy": float(np.mean(np.all(right, axis=1))),
+            "attention_on_needed": on_needed,
+        }
+        if self.seconds_to_target is None and self.metrics["accuracy"] >= TARGET_ACCURACY:
+            self.seconds_to_target = self.seconds
+        return self.metrics
+
+    def view(self):
+        metrics = self.evaluate()
+        logits = self.model.forward(self.x_show, training=False)
+        attn = self.block.attn.attn[:, 0]
+        mask = needed(self.task, self.x_show, self.y_show)
+        examples = [{
+            "input": self.x_show[k],
+            "target": self.y_show[k],
+            "output": logits[k].argmax(axis=-1),
+            "attention": np.round(attn[k], 3),
+            "needed": np.argwhere(mask[k]),
+        } for k in range(len(self.x_show))]
+        return dict(metrics, examples=examples)
+
+    def advance(self, seconds):
+        start = time.perf_counter()
+        losses = []
+        while self.step_count < self.steps and time.perf_counter() - start < seconds:
+            losses.append(self.train_step())
+        first = len(losses) == self.step_count
+        self.done = self.step_count >= self.steps
+        progress = {"step": self.step_count, "first_step": self.step_count - len(losses) + 1, "losses": losses}
+        self.since_view += time.perf_counter() - start
+        if self.done or first or self.since_view >= VIEW_EVERY:
+            self.seconds += time.perf_counter() - start
+            start = time.perf_counter()
+            progress["view"] = self.view()
+            self.since_view = 0.0
+        self.seconds += time.perf_counter() - start
+        return progress
+
+    def result(self):
+        metrics = self.metrics or self.evaluate()
+        return {
+            "accuracy": metrics["accuracy"],
+            "sequence_accuracy": metrics["sequence_accuracy"],
+            "loss": metrics["loss"],
+            "attention_on_needed": metrics["attention_on_needed"],
+            "train_loss": self.loss,
+            "target_accuracy": TARGET_ACCURACY,
+            "task": self.task,
+            "test_sequences": len(self.x_test),
+            "steps": self.step_count,
+            "seconds": round(self.seconds, 3),
+            "seconds_to_target": None if self.seconds_to_target is None else round(self.seconds_to_target, 3),
+        }
