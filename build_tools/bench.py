@@ -130,6 +130,7 @@ def bench_digits(p, base):
     page.goto(base + "practice/digits/")
     el = page.locator('[data-demo="digits"]')
     el.scroll_into_view_if_needed()
+    page.wait_for_function("() => window.bookDigits")
     figures = page.evaluate("async () => await window.bookDigits.benchmark()")
     print("first prediction {:.0f} ms after page open".format(figures["firstPredictionMs"]))
     for provider, rows in figures["providers"].items():

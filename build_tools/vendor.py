@@ -28,8 +28,8 @@ WHEEL_NAME = "aibook_demos"
 OFFLINE_PYODIDE = ["pyodide.js", "pyodide.asm.js", "pyodide.asm.wasm", "pyodide.asm.data", "packages.json",
                    "numpy.js", "numpy.data"]
 CDN_PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"]
+# ort.wasm.min.mjs loads ort-wasm-simd-threaded.*; ort.webgpu.min.mjs loads the .asyncify build (1.30).
 ORT_FILES = ["ort.wasm.min.mjs", "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
-             "ort-wasm-simd-threaded.jsep.mjs", "ort-wasm-simd-threaded.jsep.wasm",
              "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]
 KATEX_FILES = ["katex.min.js", "katex.min.css"]
 

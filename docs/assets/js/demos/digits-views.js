@@ -1,0 +1,85 @@
+// What the digit recogniser shows: the 28 x 28 input enlarged, probability bars for the ten classes,
+// small digit thumbnails (the gallery), and plain result tables. Plain DOM and Canvas 2D.
+import { h } from "../demo-kit.js";
+
+/** Draw 784 values 0..1 into a 28 x 28 canvas (grey levels, white ink on black). */
+export function paintDigit(canvas, pixels) {
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = pixels ? Math.round(255 * Math.min(1, Math.max(0, pixels[i]))) : 0;
+    img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
+    img.data[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+/** A 28 x 28 canvas shown at `size` CSS pixels with hard pixel edges. */
+export function digitCanvas(size, label) {
+  const canvas = h("canvas", { width: 28, height: 28, role: "img", "aria-label": label });
+  Object.assign(canvas.style, { width: `${size}px`, height: `${size}px`, imageRendering: "pixelated", display: "block" });
+  paintDigit(canvas, null);
+  return canvas;
+}
+
+/** Ten horizontal bars, one per digit, with the probability as text. */
+export class ProbabilityBars {
+  constructor(parent) {
+    this.el = h("div", { class: "digits-bars", role: "list", "aria-label": "十个数字各自的概率" });
+    Object.assign(this.el.style, { display: "grid", gridTemplateColumns: "1.2em 1fr 4.2em", gap: "2px 0.5em",
+      alignItems: "center", fontSize: "0.8rem", minWidth: "14em" });
+    this.rows = [];
+    for (let d = 0; d < 10; d++) {
+      const bar = h("div", { class: "digits-bar" });
+      Object.assign(bar.style, { height: "0.9em", width: "0%", borderRadius: "2px",
+        background: "var(--md-default-fg-color--lighter)", transition: "width 80ms linear" });
+      const track = h("div", { role: "listitem" }, bar);
+      Object.assign(track.style, { background: "var(--md-default-fg-color--lightest)", borderRadius: "2px" });
+      const value = h("span", { class: "digits-prob" }, "—");
+      value.style.textAlign = "right";
+      value.style.fontVariantNumeric = "tabular-nums";
+      const name = h("strong", {}, String(d));
+      this.el.append(name, track, value);
+      this.rows.push({ bar, track, value, name });
+    }
+    parent.append(this.el);
+  }
+
+  show(probabilities) {
+    let best = -1;
+    if (probabilities) {
+      best = 0;
+      for (let d = 1; d < 10; d++) if (probabilities[d] > probabilities[best]) best = d;
+    }
+    this.rows.forEach(({ bar, track, value }, d) => {
+      const p = probabilities ? probabilities[d] : 0;
+      bar.style.width = `${(100 * p).toFixed(1)}%`;
+      bar.style.background = d === best ? "var(--md-accent-fg-color)" : "var(--md-default-fg-color--lighter)";
+      value.textContent = probabilities ? `${(100 * p).toFixed(1)}%` : "—";
+      track.setAttribute("aria-label", probabilities ? `${d}：${(100 * p).toFixed(1)}%` : `${d}：无`);
+    });
+  }
+}
+
+/** A button showing a digit thumbnail; `caption` under it. */
+export function thumbnailButton(pixels, label, caption, onClick) {
+  const canvas = digitCanvas(42, label);
+  const button = h("button", { type: "button", class: "digits-thumb", "aria-label": label, title: label, onclick: onClick },
+    canvas, caption ? h("span", {}, caption) : null);
+  Object.assign(button.style, { display: "inline-flex", flexDirection: "column", alignItems: "center", gap: "2px",
+    padding: "2px", border: "1px solid var(--md-default-fg-color--lightest)", borderRadius: "3px",
+    background: "transparent", cursor: "pointer", fontSize: "0.65rem", color: "var(--md-default-fg-color)" });
+  paintDigit(canvas, pixels);
+  return button;
+}
+
+/** A simple table: header cells and rows of cell texts (no class, so the theme styles it as a content table). */
+export function table(headers, rows) {
+  return h("table", {},
+    h("thead", {}, h("tr", {}, ...headers.map((t) => h("th", {}, t)))),
+    h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((t) => h("td", {}, t))))));
+}
+
+export const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+export const pct = (x) => `${(100 * x).toFixed(2)}%`;
+export const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
