@@ -1,0 +1,61 @@
+"""A small convolutional network trained in the page: Conv 1 -> F (3×3), ReLU, 2×2 max pooling, Dense -> 10.
+
+The training loop is the MLP demo's (demos.apps.mnist_mlp); what changes is the model, and that the page also
+receives the learned 3×3 filters and the feature maps that one chosen held-out digit produces, to watch the
+filters turn into stroke and edge detectors as training goes on.
+"""
+import time
+
+import numpy as np
+
+from demos.apps import mnist_mlp, number
+from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential, softmax
+
+VISUAL_EVERY = 0.5  # seconds between two pictures of the filters and feature maps
+
+
+class Session(mnist_mlp.Session):
+    LR, BATCH, EPOCHS, SECONDS = 0.005, 32, 3, 45
+    SAMPLES_PER_EVAL = 1600
+    EVAL_IMAGES = 500  # a convolution is slow without BLAS: the live curve uses the first 500 held-out images
+
+    def build_model(self, params, rng):
+        self.filters = number(params, "filters", 8, 1, 32, integer=True, label="卷积核个数")
+        self.digit = number(params, "digit", 0, 0, 1999, integer=True, label="示例数字的编号")
+        side = (28 - 3 + 1) // 2
+        self.last_visual = None
+        return Sequential([Conv2D(1, self.filters, 3, rng), ReLU(), MaxPool2D(2), Flatten(),
+                           Dense(self.filters * side * side, 10, rng)])
+
+    def inputs(self, images, training=False):
+        return images[:, None]  # one input channel: (n, 1, 28, 28)
+
+    def advance(self, seconds):
+        progress = super().advance(seconds)
+        now = time.perf_counter()
+        if self.done or self.last_visual is None or now - self.last_visual >= VISUAL_EVERY:
+            self.last_visual = now
+            progress["visual"] = self.visual()
+        return progress
+
+    def visual(self):
+        """The filters (F, 3, 3), the ReLU feature maps (F, 26, 26) of the chosen digit, scaled per map to 0..1,
+        and the network's probabilities for that digit."""
+        image = self.inputs(self.x_test[self.digit:self.digit + 1])
+        conv, relu = self.model.layers[0], self.model.layers[1]
+        maps = relu.forward(conv.forward(image, training=False), training=False)[0]
+        peak = maps.reshape(len(maps), -1).max(axis=1)
+        scaled = maps / np.where(peak > 0, peak, 1)[:, None, None]
+        probs = softmax(self.model.forward(image, training=False))[0]
+        return {
+            "filters": np.round(conv.params["W"][:, 0], 4),
+            "maps": mnist_mlp.image_bytes(scaled),
+            "map_size": maps.shape[-1],
+            "probs": np.round(probs, 4),
+            "digit": self.digit,
+            "label": int(self.y_test[self.digit]),
+            "image": mnist_mlp.image_bytes(self.x_test[self.digit]),
+        }
+
+    def settings(self):
+        return {"filters": self.filters, "digit": self.digit}
