@@ -7,7 +7,7 @@ dtype of ``pred``.
 
 import numpy as np
 
-from .layers import sigmoid, softmax
+from .layers import sigmoid
 
 
 class MSE:

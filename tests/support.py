@@ -135,3 +135,20 @@ def wait_for_state(el, states, timeout=120.0):
         time.sleep(0.2)
     raise AssertionError("demo stayed in state {!r} for {} s (wanted {})".format(
         el.get_attribute("data-state"), timeout, states))
+
+
+def open_demo(page, base_url, path, demo_id):
+    """Open a chapter page and bring one of its demos into view (which starts the runtime download)."""
+    page.goto(base_url + path)
+    el = page.locator('[data-demo="{}"]'.format(demo_id))
+    el.scroll_into_view_if_needed()
+    return el
+
+
+def run_to_end(el, timeout=180):
+    """Click Train and wait for `done`; return the demo's data-result (fail with the page's own error message)."""
+    import json
+
+    el.locator("[data-action=train]").click()
+    assert wait_for_state(el, {"done", "error"}, timeout=timeout) == "done", el.locator(".demo-error").inner_text()
+    return json.loads(el.get_attribute("data-result"))

@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 
-from demos.apps import InputError, number
+from demos.apps import number
 from demos.layers import Dense, ReLU, Sequential
 from demos.losses import MSE
 from demos.optim import SGD

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from demos.apps import InputError, number
+from demos.apps import number
 from demos.layers import Dense, Layer
 from demos.losses import MSE
 from demos.optim import Adam, clip_grad_norm

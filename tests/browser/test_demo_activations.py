@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "math/activations/"
@@ -23,10 +23,7 @@ def check_values(result, tol):
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="activations"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "activations")
 
 
 def test_values_follow_x_by_keyboard_and_by_drag(demo, page):

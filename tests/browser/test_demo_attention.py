@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, run_to_end, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/transformer/"
@@ -17,10 +17,7 @@ PAINTED = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.h
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="attention"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "attention")
 
 
 def heatmap(demo):
@@ -28,9 +25,7 @@ def heatmap(demo):
 
 
 def test_learns_to_reverse_within_the_budget(demo):
-    demo.locator("[data-action=train]").click()
-    assert wait_for_state(demo, {"done", "error"}, timeout=240) == "done", demo.locator(".demo-error").inner_text()
-    result = json.loads(demo.get_attribute("data-result"))
+    result = run_to_end(demo, timeout=240)
     assert result["task"] == "reverse" and result["steps"] == 300
     assert result["accuracy"] >= 0.9
     assert result["seconds_to_target"] is not None and result["seconds_to_target"] < SECONDS

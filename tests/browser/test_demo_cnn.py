@@ -5,19 +5,12 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, wait_for_state
 
 pytestmark = pytest.mark.browser
 
 PAGE = "concepts/cnn/"
 
-
-def open_demo(page, base_url):
-    page.goto(base_url + PAGE)
-    demo = page.locator('[data-demo="cnn"]')
-    demo.scroll_into_view_if_needed()
-    demo.locator("[data-action=train]").wait_for()
-    return demo
 
 
 def first_filter_pixels(demo):
@@ -25,7 +18,7 @@ def first_filter_pixels(demo):
 
 
 def test_default_run_learns_and_shows_filters(page, base_url):
-    demo = open_demo(page, base_url)
+    demo = open_demo(page, base_url, PAGE, "cnn")
     demo.locator("[data-action=train]").click()
     wait_for_state(demo, {"running"}, timeout=120)
     demo.locator("figure canvas").first.wait_for(timeout=30000)
@@ -45,7 +38,7 @@ def test_default_run_learns_and_shows_filters(page, base_url):
 
 
 def test_stop_reset_and_bad_settings(page, base_url):
-    demo = open_demo(page, base_url)
+    demo = open_demo(page, base_url, PAGE, "cnn")
     demo.locator("input[name=seconds]").fill("600")
     demo.locator("[data-action=train]").click()
     wait_for_state(demo, {"running"}, timeout=120)

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, wait_for_state
 
 pytestmark = pytest.mark.browser
 
@@ -13,9 +13,7 @@ PAGE = "training/loop/"
 
 
 def open_cell(page, base_url):
-    page.goto(base_url + PAGE)
-    demo = page.locator('[data-demo="code"]')
-    demo.scroll_into_view_if_needed()
+    demo = open_demo(page, base_url, PAGE, "code")
     editor = demo.locator("textarea")
     page.wait_for_function("el => el.value.includes('def train(')", arg=editor.element_handle(), timeout=120000)
     return demo, editor

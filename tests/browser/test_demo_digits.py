@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from support import Guard, launch, wait_for_state
+from support import Guard, launch, open_demo, wait_for_state
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "docs" / "models"
@@ -63,10 +63,8 @@ def gpu_page(gpu_browser):
     ctx.close()
 
 
-def open_demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="digits"]')
-    el.scroll_into_view_if_needed()
+def open_digits(page, base_url):
+    el = open_demo(page, base_url, PAGE, "digits")
     el.locator(".digits-gallery button").first.wait_for(timeout=60000)  # metadata and held-out digits loaded
     return el
 
@@ -102,7 +100,7 @@ def model_input(el):
 
 
 def test_empty_pad_gives_no_prediction_and_no_error(page, base_url):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     hint = el.locator(".digits-hint")
     assert el.get_attribute("data-state") == "idle"
     assert hint.is_visible() and hint.inner_text() == "请在上面写一个数字"
@@ -125,7 +123,7 @@ def test_empty_pad_gives_no_prediction_and_no_error(page, base_url):
 
 @pytest.mark.parametrize("digit", sorted(SHAPES))
 def test_mouse_drawn_digit_is_recognised_on_wasm(page, base_url, digit):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     el.locator("select[name=provider]").select_option("wasm")
     r = recognise(page, el, SHAPES[digit])
     assert r["digit"] == digit, r["probabilities"]
@@ -146,7 +144,7 @@ def test_mouse_drawn_digit_is_recognised_on_wasm(page, base_url, digit):
 
 
 def test_gallery_digits_are_predicted_as_their_labels(page, base_url, native):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     buttons = el.locator(".digits-gallery button")
     indices = json.loads(el.locator(".digits-gallery").get_attribute("data-indices"))
     assert buttons.count() == len(indices) == 20
@@ -168,7 +166,7 @@ def test_gallery_digits_are_predicted_as_their_labels(page, base_url, native):
 
 def test_preprocessing_reproduces_mnist_digits_from_a_small_off_centre_drawing(page, base_url, native):
     """A held-out digit enlarged 5x into a corner of the 280 x 280 pad comes back as the original 28 x 28."""
-    open_demo(page, base_url)
+    open_digits(page, base_url)
     index = 7
     got = page.evaluate("""async ([url, digit]) => {
         const { preprocess } = await import(url);
@@ -182,7 +180,7 @@ def test_preprocessing_reproduces_mnist_digits_from_a_small_off_centre_drawing(p
 
 
 def test_batch_mode_reports_the_recorded_held_out_accuracy(page, base_url, meta):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     panel = el.locator(".digits-batch")
     assert panel.locator("input[name=batch-webgpu]").is_disabled()  # no adapter in this browser
     panel.locator("select[name=batch]").select_option("500")
@@ -205,7 +203,7 @@ def test_batch_mode_reports_the_recorded_held_out_accuracy(page, base_url, meta)
 
 
 def test_stop_ends_a_batch_run(page, base_url):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     panel = el.locator(".digits-batch")
     panel.locator("select[name=batch]").select_option("64")
     panel.locator("button.digits-batch-start").click()
@@ -220,7 +218,7 @@ def test_stop_ends_a_batch_run(page, base_url):
 
 
 def test_forcing_webgpu_without_an_adapter_falls_back_with_a_message(page, base_url):
-    el = open_demo(page, base_url)
+    el = open_digits(page, base_url)
     el.locator("select[name=provider]").select_option("webgpu")
     r = recognise(page, el, ONE)
     error = el.locator(".demo-error")
@@ -240,7 +238,7 @@ def test_benchmark_hook(page, base_url):
 
 @pytest.mark.parametrize("digit", [7, 0])
 def test_webgpu_and_wasm_agree_on_a_drawn_digit(gpu_page, base_url, digit):
-    el = open_demo(gpu_page, base_url)
+    el = open_digits(gpu_page, base_url)
     el.locator("select[name=provider]").select_option("webgpu")
     on_gpu = recognise(gpu_page, el, SHAPES[digit])
     assert on_gpu["provider"] == "webgpu" and on_gpu["digit"] == digit
@@ -256,7 +254,7 @@ def test_webgpu_and_wasm_agree_on_a_drawn_digit(gpu_page, base_url, digit):
 
 
 def test_automatic_mode_uses_the_provider_it_measured_faster(gpu_page, base_url):
-    el = open_demo(gpu_page, base_url)
+    el = open_digits(gpu_page, base_url)
     assert el.locator("select[name=provider]").input_value() == "auto"
     line = el.locator(".digits-measure")
     deadline = time.time() + 120

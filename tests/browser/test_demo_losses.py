@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, run_to_end, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "math/losses/"
@@ -16,16 +16,11 @@ def sigmoid(z):
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="losses"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "losses")
 
 
 def compute(demo):
-    demo.locator("[data-action=train]").click()
-    assert wait_for_state(demo, {"done", "error"}, timeout=120) == "done", demo.locator(".demo-error").inner_text()
-    return json.loads(demo.get_attribute("data-result"))
+    return run_to_end(demo, timeout=120)
 
 
 def test_confidently_wrong_prediction(demo, page):

@@ -5,26 +5,17 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, run_to_end, wait_for_state
 
 pytestmark = pytest.mark.browser
 
 PAGE = "math/backprop/"
 
 
-def open_demo(page, base_url):
-    page.goto(base_url + PAGE)
-    demo = page.locator('[data-demo="mnist-mlp"]')
-    demo.scroll_into_view_if_needed()
-    demo.locator("[data-action=train]").wait_for()
-    return demo
-
 
 def test_default_run_reaches_95_percent_within_a_minute(page, base_url):
-    demo = open_demo(page, base_url)
-    demo.locator("[data-action=train]").click()
-    assert wait_for_state(demo, {"done", "error"}, timeout=240) == "done", demo.locator(".demo-error").inner_text()
-    result = json.loads(demo.get_attribute("data-result"))
+    demo = open_demo(page, base_url, PAGE, "mnist-mlp")
+    result = run_to_end(demo, timeout=240)
     print("\nmnist-mlp in the browser:", result)
     assert result["hidden"] == 128
     assert result["test_accuracy"] >= 0.95
@@ -37,7 +28,7 @@ def test_default_run_reaches_95_percent_within_a_minute(page, base_url):
 
 
 def test_stop_reset_and_bad_settings(page, base_url):
-    demo = open_demo(page, base_url)
+    demo = open_demo(page, base_url, PAGE, "mnist-mlp")
     demo.locator("input[name=epochs]").fill("200")
     demo.locator("input[name=seconds]").fill("600")
     demo.locator("[data-action=train]").click()

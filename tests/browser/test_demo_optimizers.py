@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "math/optimizers/"
@@ -12,10 +12,7 @@ PAGE = "math/optimizers/"
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="optimizers"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "optimizers")
 
 
 def race(demo, timeout=120):

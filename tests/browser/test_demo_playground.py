@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/neural-networks/"
@@ -13,16 +13,9 @@ SHARED = {"dataset": "circles", "noise": "0.2", "points": "200", "layers": "8-4"
           "optimizer": "momentum", "lr": "0.05", "batch": "16", "target": "0.9", "seed": "5"}
 
 
-def open_demo(page, url):
-    page.goto(url)
-    el = page.locator('[data-demo="playground"]')
-    el.scroll_into_view_if_needed()
-    return el
-
-
 @pytest.fixture
 def demo(page, base_url):
-    return open_demo(page, base_url + PAGE)
+    return open_demo(page, base_url, PAGE, "playground")
 
 
 def train(demo, timeout=120):
@@ -48,7 +41,7 @@ def test_spiral_is_separated_within_20_seconds(demo, page):
 
 def test_share_link_restores_the_settings(page, base_url):
     link = base_url + PAGE + "#playground=" + ",".join("{}:{}".format(k, v) for k, v in SHARED.items())
-    demo = open_demo(page, link)
+    demo = open_demo(page, link, "", "playground")
     for name, value in SHARED.items():
         assert demo.locator("[name={}]".format(name)).input_value() == value, name
     assert "链接" in demo.locator(".demo-status").inner_text()
@@ -72,7 +65,7 @@ def test_share_link_restores_the_settings(page, base_url):
     # opening the copied link in a fresh page restores exactly these settings
     other = page.context.new_page()
     page.context.guard.watch(other)
-    again = open_demo(other, shared)
+    again = open_demo(other, shared, "", "playground")
     assert again.locator("select[name=dataset]").input_value() == "xor"
     assert again.locator("input[name=layers]").input_value() == "12-6"
     assert again.locator("select[name=activation]").input_value() == "relu"

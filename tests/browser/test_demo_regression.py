@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, run_to_end, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "training/loop/"
@@ -12,16 +12,11 @@ PAGE = "training/loop/"
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="regression"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "regression")
 
 
 def test_trains_to_small_loss(demo):
-    demo.locator("[data-action=train]").click()
-    assert wait_for_state(demo, {"done", "error"}, timeout=180) == "done", demo.locator(".demo-error").inner_text()
-    result = json.loads(demo.get_attribute("data-result"))
+    result = run_to_end(demo, timeout=180)
     assert result["steps"] == 1000
     assert result["loss"] < 1e-3
     assert abs(result["prediction_at_4"] - 8) < 0.1

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from support import wait_for_state
+from support import open_demo, run_to_end, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/rnn/"
@@ -18,10 +18,7 @@ PAINTED = """c => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.h
 
 @pytest.fixture
 def demo(page, base_url):
-    page.goto(base_url + PAGE)
-    el = page.locator('[data-demo="rnn"]')
-    el.scroll_into_view_if_needed()
-    return el
+    return open_demo(page, base_url, PAGE, "rnn")
 
 
 def heatmap(demo):
@@ -29,9 +26,7 @@ def heatmap(demo):
 
 
 def test_learns_the_sine_wave_within_the_budget(demo):
-    demo.locator("[data-action=train]").click()
-    assert wait_for_state(demo, {"done", "error"}, timeout=180) == "done", demo.locator(".demo-error").inner_text()
-    result = json.loads(demo.get_attribute("data-result"))
+    result = run_to_end(demo, timeout=180)
     assert result["steps"] == 500
     assert result["loss"] < result["target_loss"] == 1e-3
     assert result["seconds_to_target"] is not None and result["seconds_to_target"] < SECONDS

@@ -45,11 +45,12 @@ def test_main_thread_stays_responsive_while_training(regression, page):
     }""")
     train(regression)  # boots the runtime first (boot may block briefly while the worker starts)
     page.evaluate("window.__longTasks = []")
-    regression.locator("input[name=epochs]").fill("20000")
-    regression.locator("input[name=hidden]").fill("256")
+    regression.locator("input[name=epochs]").fill("100000")
+    regression.locator("input[name=hidden]").fill("512")
     regression.locator("[data-action=train]").click()
     wait_for_state(regression, {"running"}, timeout=30)
     page.wait_for_timeout(3000)
+    assert regression.get_attribute("data-state") == "running", "the run was too short to measure anything"
     regression.locator("[data-action=stop]").click()
     long_tasks = page.evaluate("window.__longTasks")
     assert all(d < 200 for d in long_tasks), long_tasks
