@@ -22,6 +22,8 @@ def test_page_renders(page, base_url, path):
         assert page.locator(".katex-error").count() == 0, "KaTeX could not parse a formula"
     for diagram in page.locator(".diagram-mermaid").all():
         assert diagram.locator("svg").count() == 1
+    toc = page.locator(".md-sidebar--secondary").inner_text()
+    assert "\\(" not in toc, "raw TeX left in the table of contents"
     text = page.locator("article").inner_text()
     assert "$$" not in text and "\\[" not in text and "{{n:" not in text and "::demo[" not in text
     for demo in page.locator("[data-demo]").all():

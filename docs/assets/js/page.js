@@ -20,9 +20,15 @@ function loadCss(href) {
   document.head.append(l);
 }
 
+// Headings with formulas reach the table of contents as raw TeX "\(...\)": render those too.
+function tocFormulas() {
+  return [...document.querySelectorAll(".md-nav__link .md-ellipsis")].filter((n) => n.textContent.includes("\\("));
+}
+
 async function renderMath() {
   const nodes = document.querySelectorAll(".arithmatex");
-  if (!nodes.length) return;
+  const toc = tocFormulas();
+  if (!nodes.length && !toc.length) return;
   loadCss(vendorUrl + "katex/katex.min.css");
   await loadScript(vendorUrl + "katex/katex.min.js");
   for (const node of nodes) {
@@ -31,6 +37,15 @@ async function renderMath() {
     const body = tex.replace(/^\\[[(]/, "").replace(/\\[\])]$/, "");
     window.katex.render(body, node, { displayMode: display, throwOnError: false, strict: "ignore" });
     node.dataset.rendered = "katex";
+  }
+  for (const node of toc) {
+    const parts = node.textContent.trim().split(/\\\((.+?)\\\)/);
+    node.replaceChildren(...parts.map((part, i) => {
+      if (i % 2 === 0) return document.createTextNode(part);
+      const span = document.createElement("span");
+      window.katex.render(part, span, { throwOnError: false, strict: "ignore" });
+      return span;
+    }));
   }
 }
 
