@@ -33,11 +33,13 @@ def test_page_renders(page, base_url, path):
 def test_search_finds_chinese_words(page, base_url):
     page.goto(base_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    # the search index is built in a worker after the page loads; type again until it answers (60 s at most)
+    # Playwright types CJK text as inserted text without key events, and Material's search listens for keys:
+    # end with a real key press, as an input method does. The index is built in a worker: retry while it loads.
     results = page.locator(".md-search-result__item")
     for _ in range(6):
-        page.locator(".md-search__input").fill("")
-        page.locator(".md-search__input").type("神经网络")
+        page.locator(".md-search__input").fill("神经网络")
+        page.keyboard.press("Space")
+        page.keyboard.press("Backspace")
         try:
             results.first.wait_for(timeout=10000)
             break

@@ -3,7 +3,7 @@
 
 export const COLORS = ["#3f51b5", "#ff5722", "#009688", "#9c27b0", "#795548", "#607d8b"];
 
-function themeColor(el, name, fallback) {
+export function themeColor(el, name, fallback) {
   const v = getComputedStyle(el).getPropertyValue(name).trim();
   return v || fallback;
 }
@@ -24,8 +24,9 @@ export function makeCanvas(parent, { width = 480, height = 260, label = "" } = {
   return canvas;
 }
 
-// Match the backing store to the size the canvas is shown at, so text and lines stay crisp at any width.
-function context(canvas) {
+// Match the backing store to the size the canvas is shown at (keeping its aspect ratio), so text and lines stay
+// crisp at any width; returns a cleared context whose units are CSS pixels (canvas.logicalWidth x logicalHeight).
+export function fitContext(canvas) {
   const shown = canvas.clientWidth;
   if (shown && Math.abs(shown - canvas.logicalWidth) > 1) {
     canvas.logicalHeight = Math.round(canvas.logicalHeight * shown / canvas.logicalWidth);
@@ -68,7 +69,7 @@ export class LineChart {
     this.series = series;
     const o = Object.assign({}, this.options, extra);
     const W = this.canvas.logicalWidth, H = this.canvas.logicalHeight;
-    const ctx = context(this.canvas);
+    const ctx = fitContext(this.canvas);
     const fg = themeColor(this.canvas, "--md-default-fg-color", "#333");
     const grid = themeColor(this.canvas, "--md-default-fg-color--lightest", "#ddd");
     const pad = { l: 52, r: 12, t: 12, b: 34 };
@@ -156,7 +157,7 @@ export class LineChart {
 
 /** Draw a grayscale image (values 0..1, row-major) or a heatmap into a canvas, cell by cell. */
 export function drawGrid(canvas, values, rows, cols, { colormap = "gray", lo, hi } = {}) {
-  const ctx = context(canvas);
+  const ctx = fitContext(canvas);
   const W = canvas.logicalWidth, H = canvas.logicalHeight;
   let min = lo ?? Infinity, max = hi ?? -Infinity;
   if (lo === undefined || hi === undefined) for (const v of values) { if (v < min) min = v; if (v > max) max = v; }

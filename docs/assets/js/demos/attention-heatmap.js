@@ -1,10 +1,6 @@
 // A labelled heatmap on a canvas: one cell per value, row and column labels, optional numbers in the cells.
 // Used by the attention demo (query x key weights) and the RNN demo (hidden units x time steps).
-import { makeCanvas } from "../plot.js";
-
-function themeColor(el, name, fallback) {
-  return getComputedStyle(el).getPropertyValue(name).trim() || fallback;
-}
+import { fitContext, makeCanvas, themeColor } from "../plot.js";
 
 // t in [0, 1] -> colour. "sequential": white to indigo (weights, probabilities); "diverging": blue - white - red.
 function colour(t, map) {
@@ -37,20 +33,8 @@ export class Heatmap {
   draw(values, { rowLabels = [], colLabels = [], highlight = [] } = {}) {
     const o = this.options;
     const c = this.canvas;
-    const shown = c.clientWidth;
-    if (shown && Math.abs(shown - c.logicalWidth) > 1) {
-      c.logicalHeight = Math.round(c.logicalHeight * shown / c.logicalWidth);
-      c.logicalWidth = shown;
-    }
-    const ratio = window.devicePixelRatio || 1;
+    const ctx = fitContext(c);
     const W = c.logicalWidth, H = c.logicalHeight;
-    if (c.width !== Math.round(W * ratio) || c.height !== Math.round(H * ratio)) {
-      c.width = Math.round(W * ratio);
-      c.height = Math.round(H * ratio);
-    }
-    const ctx = c.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, W, H);
     const rows = values.length, cols = rows ? values[0].length : 0;
     if (!rows || !cols) return;
     const fg = themeColor(c, "--md-default-fg-color", "#333");

@@ -1,7 +1,7 @@
 // The loss surface as a banded heat map (the bands read like contour lines) with the optimisers' paths on top.
 // The grid of log10(f) comes from Python once; it is painted into a small offscreen image and scaled, so a
 // redraw costs one drawImage plus the paths.
-import { makeCanvas } from "../plot.js";
+import { fitContext, makeCanvas } from "../plot.js";
 
 const PAD = { l: 38, r: 8, t: 8, b: 24 };
 const BANDS = 14;
@@ -17,22 +17,6 @@ function rgb(css) {
   probe.fillStyle = css;
   probe.fillRect(0, 0, 1, 1);
   return probe.getImageData(0, 0, 1, 1).data;
-}
-
-// Size the backing store for the shown width and the pixel ratio (as plot.js does for its charts).
-function fit(canvas) {
-  const shown = canvas.clientWidth;
-  if (shown && Math.abs(shown - canvas.logicalWidth) > 1) {
-    canvas.logicalHeight = Math.round(canvas.logicalHeight * shown / canvas.logicalWidth);
-    canvas.logicalWidth = shown;
-  }
-  const ratio = window.devicePixelRatio || 1;
-  const w = Math.round(canvas.logicalWidth * ratio), hgt = Math.round(canvas.logicalHeight * ratio);
-  if (canvas.width !== w || canvas.height !== hgt) { canvas.width = w; canvas.height = hgt; }
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.clearRect(0, 0, canvas.logicalWidth, canvas.logicalHeight);
-  return ctx;
 }
 
 export class SurfaceMap {
@@ -90,7 +74,7 @@ export class SurfaceMap {
 
   /** paths: [{name, color, points: [[x, y], ...], ended}], start: [x, y] */
   draw({ paths = [], start = null } = {}) {
-    const ctx = fit(this.canvas);
+    const ctx = fitContext(this.canvas);
     const W = this.canvas.logicalWidth, H = this.canvas.logicalHeight;
     const fg = getComputedStyle(this.canvas).getPropertyValue("--md-default-fg-color").trim() || "#333";
     ctx.font = "11px sans-serif";

@@ -1,7 +1,7 @@
 // The playground's picture: the network's predicted class over the plane (colour = class, strength = how sure
 // the network is) with the data points on top. The grid arrives from Python as one class and one probability per
 // cell; it is painted into a small image and scaled smoothly, so a redraw is one drawImage plus the points.
-import { makeCanvas } from "../plot.js";
+import { fitContext, makeCanvas } from "../plot.js";
 
 export const CLASS_COLORS = [[245, 147, 34], [8, 119, 189], [46, 125, 50], [142, 36, 170]];
 
@@ -44,13 +44,8 @@ export class BoundaryMap {
    */
   draw(data, grid, gridSize) {
     const canvas = this.canvas;
-    const shown = canvas.clientWidth || canvas.logicalWidth;
-    const ratio = window.devicePixelRatio || 1;
-    canvas.logicalWidth = canvas.logicalHeight = shown;
-    if (canvas.width !== Math.round(shown * ratio)) canvas.width = canvas.height = Math.round(shown * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.clearRect(0, 0, shown, shown);
+    const ctx = fitContext(canvas); // the map is created square and stays square
+    const shown = canvas.logicalWidth;
     ctx.fillStyle = "#f4f4f4";
     ctx.fillRect(0, 0, shown, shown);
     if (!data) {
@@ -75,7 +70,7 @@ export class BoundaryMap {
       ctx.imageSmoothingQuality = "high";
       ctx.drawImage(this.cells, 0, 0, shown, shown);
     }
-    if (this.pointsFor !== data || this.points.width !== canvas.width) this.paintPoints(data, shown, ratio);
+    if (this.pointsFor !== data || this.points.width !== canvas.width) this.paintPoints(data, shown, canvas.width / shown);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.points, 0, 0);
   }
