@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
 
-from support import BLOCK_OTHER_HOSTS, CHROMIUM_ARGS, WEBGPU_ARGS, chromium_path, serve  # noqa: E402
+from support import BLOCK_OTHER_HOSTS, CHROMIUM_ARGS, WEBGPU_ARGS, chromium_path, serve, wait_for_state  # noqa: E402
 
 DEMO_PAGES = {
     "regression": "training/loop/",
@@ -29,16 +29,6 @@ DEMO_PAGES = {
     "mnist-mlp": "math/backprop/",
     "cnn": "concepts/cnn/",
 }
-
-
-def wait_state(el, states, timeout):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        s = el.get_attribute("data-state")
-        if s in states:
-            return s
-        time.sleep(0.1)
-    raise TimeoutError("demo stuck in {}".format(el.get_attribute("data-state")))
 
 
 def page_bytes(page):
@@ -58,7 +48,7 @@ def open_and_train(context, base, path, demo):
     el = page.locator('[data-demo="{}"]'.format(demo))
     el.scroll_into_view_if_needed()
     el.locator("[data-action=train]").click()
-    state = wait_state(el, {"done", "error"}, 600)
+    state = wait_for_state(el, {"done", "error"}, 600)
     if state != "done":
         raise RuntimeError("{}: {}".format(demo, el.locator(".demo-error").inner_text()))
     return page, el
@@ -100,7 +90,7 @@ def bench_demos(p, base, demos):
             params = control_values(el)
             # Train again on the same page: the runtime is up, so this is the reader's usual wait
             el.locator("[data-action=train]").click()
-            wait_state(el, {"running", "done"}, 60)
+            wait_for_state(el, {"running", "done"}, 60)
             page.wait_for_function("el => el.dataset.firstStepAt", arg=el.element_handle())
             again = int(el.get_attribute("data-first-step-at")) - int(el.get_attribute("data-train-clicked-at"))
             el.locator("[data-action=stop]").click() if el.get_attribute("data-state") == "running" else None

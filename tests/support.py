@@ -152,3 +152,16 @@ def run_to_end(el, timeout=180):
     el.locator("[data-action=train]").click()
     assert wait_for_state(el, {"done", "error"}, timeout=timeout) == "done", el.locator(".demo-error").inner_text()
     return json.loads(el.get_attribute("data-result"))
+
+
+def stop_promptly(el, page):
+    """Click Stop on a running demo: it must be idle within a second, and no more progress may arrive after."""
+    import time
+
+    clicked = time.time()
+    el.locator("[data-action=stop]").click()
+    wait_for_state(el, {"idle"}, timeout=1)
+    assert time.time() - clicked < 1.0
+    status = el.locator(".demo-status").inner_text()
+    page.wait_for_timeout(700)
+    assert el.locator(".demo-status").inner_text() == status, "progress still arrives after Stop"

@@ -5,7 +5,7 @@ from urllib.parse import unquote
 
 import pytest
 
-from support import open_demo, wait_for_state
+from support import open_demo, stop_promptly, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/neural-networks/"
@@ -79,13 +79,7 @@ def test_stop_and_reset(demo, page):
     demo.locator("[data-action=train]").click()
     wait_for_state(demo, {"running"}, timeout=120)
     page.wait_for_timeout(1000)
-    clicked = time.time()
-    demo.locator("[data-action=stop]").click()
-    wait_for_state(demo, {"idle"}, timeout=1)
-    assert time.time() - clicked < 1.0
-    status = demo.locator(".demo-status").inner_text()
-    page.wait_for_timeout(700)
-    assert demo.locator(".demo-status").inner_text() == status
+    stop_promptly(demo, page)
     assert page.evaluate("1 + 1") == 2
     demo.locator("[data-action=reset]").click()
     assert demo.get_attribute("data-state") == "idle" and demo.get_attribute("data-result") is None

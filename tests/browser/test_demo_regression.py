@@ -1,10 +1,9 @@
 """The foundation's demo through the whole pipe: y = 2x trained in the page by the NumPy core on Pyodide."""
 import json
-import time
 
 import pytest
 
-from support import open_demo, run_to_end, wait_for_state
+from support import open_demo, run_to_end, stop_promptly, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "training/loop/"
@@ -28,14 +27,7 @@ def test_stop_and_reset(demo, page):
     demo.locator("[data-action=train]").click()
     wait_for_state(demo, {"running"}, timeout=180)
     page.wait_for_timeout(500)
-    clicked = time.time()
-    demo.locator("[data-action=stop]").click()
-    wait_for_state(demo, {"idle"}, timeout=1)
-    assert time.time() - clicked < 1.0
-    # the worker really stopped: no more progress arrives
-    status = demo.locator(".demo-status").inner_text()
-    page.wait_for_timeout(700)
-    assert demo.locator(".demo-status").inner_text() == status
+    stop_promptly(demo, page)
     demo.locator("[data-action=reset]").click()
     assert demo.get_attribute("data-state") == "idle"
     assert demo.get_attribute("data-result") is None

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from support import open_demo, run_to_end, wait_for_state
+from support import open_demo, run_to_end, stop_promptly, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/rnn/"
@@ -56,13 +56,7 @@ def test_stop_and_reset(demo, page):
     wait_for_state(demo, {"running"}, timeout=180)
     page.wait_for_timeout(1500)
     assert heatmap(demo).evaluate(PAINTED) > 0.01
-    clicked = time.time()
-    demo.locator("[data-action=stop]").click()
-    wait_for_state(demo, {"idle"}, timeout=1)
-    assert time.time() - clicked < 1.0
-    status = demo.locator(".demo-status").inner_text()
-    page.wait_for_timeout(700)
-    assert demo.locator(".demo-status").inner_text() == status  # no more progress arrives
+    stop_promptly(demo, page)
     started = time.time()
     page.evaluate("1 + 1")  # the page still answers at once
     assert time.time() - started < 0.5
