@@ -526,6 +526,27 @@ def conv_numbers():
     return out
 
 
+def conv_backward():
+    """(dL/dK, dL/db, dL/dX) of the book's own Conv2D layer on the page's edge image, with L = sum(Y)."""
+    from demos.layers import Conv2D
+
+    k = CONV_K.shape[0]
+    layer = Conv2D(1, 1, k, np.random.RandomState(0))
+    layer.params["W"] = CONV_K.reshape(1, 1, k, k).astype(np.float64)
+    layer.params["b"] = np.zeros(1)
+    y = layer.forward(CONV_X.reshape(1, 1, *CONV_X.shape))
+    dx = layer.backward(np.ones_like(y))
+    return layer.grads["W"][0, 0], float(layer.grads["b"][0]), dx[0, 0]
+
+
+def conv_backward_numbers():
+    dk, db, dx = conv_backward()
+    out = {"convb_db": fmt(db, 0), "convb_dk_col1_rows": fmt(CONV_X.shape[0] - CONV_K.shape[0] + 1, 0)}
+    put_matrix(out, "convb_dk", dk, 0)
+    put_matrix(out, "convb_dx", dx, 0)
+    return out
+
+
 def recurrence_numbers():
     w_x, w_h, b = 0.5, 0.8, 0.0
     xs = [1.0, 0.5, -1.0]
@@ -590,7 +611,7 @@ def numbers():
     table = {}
     for part in (intro_numbers, neural_network_numbers, cnn_concept_numbers, lstm_numbers,
                  transformer_concept_numbers, pretraining_numbers, loop_numbers, activation_numbers,
-                 loss_numbers, optimizer_numbers, backprop_numbers, conv_numbers, recurrence_numbers,
+                 loss_numbers, optimizer_numbers, backprop_numbers, conv_numbers, conv_backward_numbers, recurrence_numbers,
                  attention_numbers):
         for key, value in part().items():
             assert key not in table, key

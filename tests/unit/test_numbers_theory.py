@@ -371,6 +371,15 @@ def expected_cnn_rnn_attention(e):
     e.mat("conv_y", y, 0)
     e.mat("conv_f", f, 0)
     e.mat("conv_pool", pool, 0)
+    # backward pass with L = sum(Y): dL/dY = 1 everywhere; the chain rule written out as plain loops
+    g = [[1] * 3 for _ in range(3)]
+    dk = [[sum(g[i][j] * x[i + u][j + v] for i in range(3) for j in range(3)) for v in range(3)] for u in range(3)]
+    dx = [[sum(g[a - u][b - v] * k[u][v] for u in range(3) for v in range(3) if 0 <= a - u < 3 and 0 <= b - v < 3)
+           for b in range(5)] for a in range(5)]
+    e.mat("convb_dk", dk, 0)
+    e.mat("convb_dx", dx, 0)
+    e.dec("convb_db", sum(map(sum, g)), 0)
+    e.dec("convb_dk_col1_rows", len(g), 0)
     for key, v in dict(conv_x_side=5, conv_k_side=3, conv_y_side=5 - 3 + 1, conv_colsum_left=3,
                        conv_colsum_right=15, conv_n_example=7, conv_out_example=(7 + 2 - 3) // 2 + 1,
                        conv_keras_c1=26, conv_keras_p1=13, conv_keras_c2=11, conv_keras_p2=5, conv_keras_c3=3,
