@@ -275,6 +275,9 @@ def landscape_numbers():
 # same figures as checked by a third party on 2026-10-27; model deepseek-flash, USD per million tokens.
 DS_IN_OFFPEAK, DS_IN_PEAK = 0.15, 0.30          # input, cache miss
 DS_OUT_OFFPEAK, DS_OUT_PEAK = 0.60, 1.20
+# The same page before 2026-08-16 (deepseek-v4-flash, one price at all hours) and the first peak /
+# off-peak prices announced on it for 2026-08-16: output 0.28 -> 0.66 off-peak, 1.32 peak.
+DS_OUT_BEFORE, DS_OUT_AUG_OFFPEAK, DS_OUT_AUG_PEAK = 0.28, 0.66, 1.32
 # Anthropic, Claude Sonnet 4.5, USD per million tokens, as of 2025-11-25 (platform.claude.com pricing
 # page as transcribed in the cogito-claude crate documentation); the official page lists the same.
 SONNET_IN, SONNET_OUT = 3.0, 15.0
@@ -306,6 +309,7 @@ GPU_UTILISATION = 0.30
 # The seat-price table: an assumed subscription of 20 USD a month, usage from light to very heavy.
 SEAT_USD = 20.0
 USAGE_MTOK = (0.5, 2.0, 5.0, 20.0)       # million tokens of traffic per user per month
+MARGIN_TARGET = 0.70                      # a gross margin a software investor expects to see
 
 
 def serving_cost_per_mtok(usd_per_hour, tokens_per_s=GPU_TOKENS_PER_S, utilisation=1.0):
@@ -329,6 +333,9 @@ def business_numbers():
         "biz_sonnet_in": fmt(SONNET_IN, 2), "biz_sonnet_out": fmt(SONNET_OUT, 2),
         "biz_gpt5_in": fmt(GPT5_IN, 2), "biz_gpt5_out": fmt(GPT5_OUT, 2),
         "biz_out_spread": grouped(SONNET_OUT / DS_OUT_OFFPEAK),
+        "biz_ds_out_before": fmt(DS_OUT_BEFORE, 2), "biz_ds_out_aug_off": fmt(DS_OUT_AUG_OFFPEAK, 2),
+        "biz_ds_out_aug_peak": fmt(DS_OUT_AUG_PEAK, 2),
+        "biz_ds_out_aug_ratio": fmt(DS_OUT_AUG_PEAK / DS_OUT_BEFORE, 1),
         "biz_in_per_out": str(IN_PER_OUT),
         "biz_ds_blend": fmt(ds, 3), "biz_sonnet_blend": fmt(sonnet, 2), "biz_gpt5_blend": fmt(gpt5, 2),
         "biz_gpu_community": fmt(GPU_RUNPOD_COMMUNITY, 2), "biz_gpu_secure": fmt(GPU_RUNPOD_SECURE, 2),
@@ -355,7 +362,8 @@ def business_numbers():
             t["biz_cost_{}_{}".format(api_name, i + 1)] = fmt(usage * api, 2)
             t["biz_margin_{}_{}".format(api_name, i + 1)] = pct(margin(SEAT_USD, usage, api), 0)
     t["biz_sonnet_zero_mtok"] = fmt(SEAT_USD / sonnet, 2)
-    t["biz_sonnet_70_mtok"] = fmt(SEAT_USD * 0.3 / sonnet, 2)
+    t["biz_margin_target_pct"] = pct(MARGIN_TARGET, 0)
+    t["biz_sonnet_70_mtok"] = fmt(SEAT_USD * (1 - MARGIN_TARGET) / sonnet, 2)
     return t
 
 

@@ -188,6 +188,10 @@ def build_expected():
                             ("biz_gpu_util_pct", 30, 0), ("biz_gpu_mtok_hour", 7.2, 1)):
         e.dec(key, value, dec)
     e.int("biz_out_spread", 25)
+    e.dec("biz_ds_out_before", 0.28, 2)
+    e.dec("biz_ds_out_aug_off", 0.66, 2)
+    e.dec("biz_ds_out_aug_peak", 1.32, 2)
+    e.dec("biz_ds_out_aug_ratio", 1.32 / 0.28, 1)
     e.int("biz_in_per_out", 3)
     e.int("biz_gpu_tps", 2000)
     e.int("biz_hours_month", 730)
@@ -213,6 +217,7 @@ def build_expected():
             e.dec("biz_margin_{}_{}".format(api_name, i + 1), 100 * (20 - cost) / 20, 0)
     e.dec("biz_sonnet_zero_mtok", 20 / traffic_cost(1, s_in, s_out), 2)
     e.dec("biz_sonnet_70_mtok", 20 * 0.3 / traffic_cost(1, s_in, s_out), 2)
+    e.dec("biz_margin_target_pct", 70, 0)
     return e
 
 
