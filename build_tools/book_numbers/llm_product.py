@@ -130,6 +130,7 @@ def lora_numbers():
         "prod_lora_share_big_pct": pct(lora_big / total, 1),
         "prod_lora_fp16_mb": fmt(lora * 2 / 1e6, 1),
         "prod_llama_fp16_gb": fmt(total * 2 / 1e9, 1),
+        "prod_llama_int4_gb": fmt(total * 0.5 / 1e9, 1),
     }
 
 

@@ -119,6 +119,7 @@ def build_expected():
     e.dec("prod_lora_share_big_pct", 100 * lora(64) / total, 1)
     e.dec("prod_lora_fp16_mb", lora(8) * 2 / 1e6, 1)
     e.dec("prod_llama_fp16_gb", total * 2 / 1e9, 1)
+    e.dec("prod_llama_int4_gb", total * 4 / 8 / 1e9, 1)
 
     # an accuracy on n questions: binomial variance of the count, divided by n^2
     n, k, z = 200, 164, 1.96
@@ -291,3 +292,18 @@ def test_every_number_is_printed_on_its_page(table):
              "biz_": ["business/channels.md", "business/models.md", "business/growth.md"]}
     unprinted = [k for k in table if not any(k in keys[p] for p in where[k.split("_")[0] + "_"])]
     assert not unprinted, sorted(unprinted)
+
+
+MATH = re.compile(r"\$\$.*?\$\$|\$[^$\n]+\$", re.S)
+
+
+def test_grouped_numbers_inside_formulas_are_wrapped_in_text(table):
+    """KaTeX reads the comma of 10,000 as punctuation and spaces it; \\text{} keeps the number whole."""
+    bare = []
+    for page in PAGES:
+        with open(os.path.join(ROOT, "docs", page), encoding="utf-8") as fh:
+            for formula in MATH.findall(fh.read()):
+                for key in re.findall(r"(?<!\\text\{)\{\{n:(\w+)\}\}", formula):
+                    if "," in table.get(key, ""):
+                        bare.append((page, key))
+    assert not bare
