@@ -50,6 +50,7 @@ GPT2_VOCAB, GPT2_D = 50257, 768  # GPT-2 small (Radford et al. 2019): wte weight
 # Word counts of the example in Sennrich et al. (2016), Algorithm 1; '_' marks the end of a word.
 BPE_CORPUS = [("low", 5), ("lower", 2), ("newest", 6), ("widest", 3)]
 BPE_MERGES = 4
+NEW_WORD = "lowest"
 
 
 def bpe_pair_counts(words):
@@ -116,6 +117,12 @@ def token_numbers():
         out["tokp_m{}_tokens".format(i)] = fmt(step["tokens"], 0)
     for (w, _), (symbols, _) in zip(BPE_CORPUS, words):
         out["tokp_final_" + w] = " ".join(symbols)
+    # A word the corpus never had, cut with the learned merges in the order they were learned.
+    new = list(NEW_WORD) + ["_"]
+    for step in steps:
+        new = bpe_merge([(new, 1)], step["pair"])[0][0]
+    out["tokp_new_word"] = NEW_WORD
+    out["tokp_new_split"] = " ".join(new)
 
     # UTF-8: a Chinese character is 3 bytes, an ASCII letter 1.
     char = "模"
@@ -469,7 +476,7 @@ def arch_numbers():
     matmul = n_total - LLAMA["vocab_size"] * d  # the input embedding is a table lookup, not a product
     out["arch_flops_2n"] = sci(2 * n_total, 2)
     out["arch_flops_matmul"] = sci(2 * matmul, 2)
-    attn_flops = 2 * layers * ctx * d  # QK^T and AV per new token at context ctx (Kaplan et al. 2020)
+    attn_flops = 2 * (2 * layers * ctx * d)  # per new token at context ctx: q.k over ctx keys, then sum of ctx values
     out["arch_flops_attn"] = sci(attn_flops, 2)
     out["arch_flops_attn_share"] = fmt(attn_flops / (2 * matmul) * 100, 0)
     out["arch_bf16_gb"] = fmt(n_total * 2 / 1e9, 1)
