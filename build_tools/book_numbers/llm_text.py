@@ -51,6 +51,20 @@ GPT2_VOCAB, GPT2_D = 50257, 768  # GPT-2 small (Radford et al. 2019): wte weight
 BPE_CORPUS = [("low", 5), ("lower", 2), ("newest", 6), ("widest", 3)]
 BPE_MERGES = 4
 NEW_WORD = "lowest"
+# A made-up unigram vocabulary with piece probabilities, for the segmentation of one word.
+UNIGRAM = {"大": 0.04, "模": 0.01, "型": 0.01, "模型": 0.03, "大模型": 0.0005}
+UNIGRAM_WORD = "大模型"
+
+
+def segmentations(word, vocab):
+    """Every way to cut `word` into pieces of `vocab`."""
+    if not word:
+        return [[]]
+    out = []
+    for end in range(1, len(word) + 1):
+        if word[:end] in vocab:
+            out += [[word[:end]] + rest for rest in segmentations(word[end:], vocab)]
+    return out
 
 
 def bpe_pair_counts(words):
@@ -123,6 +137,16 @@ def token_numbers():
         new = bpe_merge([(new, 1)], step["pair"])[0][0]
     out["tokp_new_word"] = NEW_WORD
     out["tokp_new_split"] = " ".join(new)
+
+    cuts = sorted(segmentations(UNIGRAM_WORD, UNIGRAM), key=len, reverse=True)
+    for i, cut in enumerate(cuts, start=1):
+        out["tokp_uni_cut{}".format(i)] = " / ".join(cut)
+        out["tokp_uni_p{}".format(i)] = sci(float(np.prod([UNIGRAM[c] for c in cut])), 1)
+    best = max(cuts, key=lambda c: np.prod([UNIGRAM[x] for x in c]))
+    out["tokp_uni_best"] = " / ".join(best)
+    for piece, p in UNIGRAM.items():
+        out["tokp_uni_" + {"大": "da", "模": "mo", "型": "xing", "模型": "moxing", "大模型": "damoxing"}[piece]] = \
+            fmt(p, 4 if p < 0.001 else 2)
 
     # UTF-8: a Chinese character is 3 bytes, an ASCII letter 1.
     char = "模"

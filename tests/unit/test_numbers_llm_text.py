@@ -104,6 +104,23 @@ def expected_tokens(e):
     # "lowest": l o -> lo, e s -> es, es t -> est, est _ -> est_ (applied in the learned order: es, est, est_, lo)
     e.text("tokp_new_word", "lowest")
     e.text("tokp_new_split", "lo w est_")
+    # Unigram: Viterbi over the word instead of listing the cuts.
+    vocab = {"大": 0.04, "模": 0.01, "型": 0.01, "模型": 0.03, "大模型": 0.0005}
+    word = "大模型"
+    best = [(1.0, [])] + [(0.0, None)] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            piece = word[start:end]
+            if piece in vocab and best[start][1] is not None and best[start][0] * vocab[piece] > best[end][0]:
+                best[end] = (best[start][0] * vocab[piece], best[start][1] + [piece])
+    e.text("tokp_uni_best", " / ".join(best[-1][1]))
+    for i, (cut, p) in enumerate(((["大", "模", "型"], 0.04 * 0.01 * 0.01), (["大", "模型"], 0.04 * 0.03),
+                                  (["大模型"], 0.0005)), start=1):
+        e.text("tokp_uni_cut{}".format(i), " / ".join(cut))
+        e.sci("tokp_uni_p{}".format(i), p, 1)
+    for key, p, digits in (("da", 0.04, 2), ("mo", 0.01, 2), ("xing", 0.01, 2), ("moxing", 0.03, 2),
+                           ("damoxing", 0.0005, 4)):
+        e.dec("tokp_uni_" + key, p, digits)
     e.text("tokp_han_char", "模")
     e.int("tokp_han_bytes", len(bytes("模", "utf-8")))
     e.text("tokp_han_hex", "E6 A8 A1")  # U+6A21 = 0110 1010 0010 0001 -> 1110 0110, 10 101000, 10 100001
