@@ -75,7 +75,7 @@ def test_no_link_leaves_the_site_for_runtime_files(site_dir):
 
 def rendered_text(site_dir, md_path):
     rel = md_path.relative_to(DOCS).with_suffix("")
-    out = site_dir / ("index.html" if rel.name == "index" and rel.parent == Path(".") else rel / "index.html")
+    out = site_dir / (rel.parent if rel.name == "index" else rel) / "index.html"
     return html.unescape(out.read_text(encoding="utf-8"))
 
 
