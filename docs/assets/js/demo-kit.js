@@ -56,6 +56,36 @@ export function python() {
 
 let nextId = 1;
 
+/**
+ * Run a session that is not the demo's training run (e.g. "gpt:Generate", generating with the model the training
+ * left in Python) and follow it: returns {done: Promise of the result (rejects with the reader's message), stop()}.
+ */
+export function runSession(session, params, { onProgress, assets = [] } = {}) {
+  const sid = `run-${nextId++}`;
+  let settle = null;
+  const done = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  python().then(() => {
+    if (!settle) return; // stopped before the runtime was up
+    listeners.set(sid, (msg) => {
+      if (msg.progress) onProgress?.(msg.progress);
+      if (msg.state === "running") return;
+      listeners.delete(sid);
+      if (msg.state === "done") settle.resolve(msg.result);
+      else settle.reject(new Error(msg.message || "已停止。"));
+      settle = null;
+    });
+    worker.postMessage({ type: "start", id: sid, session, params, assets });
+  }, (err) => settle?.reject(err));
+  const stop = () => {
+    if (!settle) return;
+    if (worker) worker.postMessage({ type: "stop", id: sid });
+    listeners.delete(sid);
+    settle.reject(new Error("已停止。"));
+    settle = null;
+  };
+  return { done, stop };
+}
+
 // ---- small DOM helpers --------------------------------------------------------------------------------
 
 export function h(tag, attrs = {}, ...children) {
