@@ -2,9 +2,14 @@
 
 * ``{{n:key}}`` is replaced by the number ``key`` computed in ``build_tools/book_numbers``.
 * A line ``::demo[id]`` (optionally ``::demo[id]{key=value ...}``) becomes the element the demo
-  host script mounts a demo on: ``<div class="demo" data-demo="id" data-key="value"></div>``.
+  host script mounts a demo on: ``<div class="demo" data-demo="id" data-key="value"></div>``. When the demo's
+  Python session declares ``SETTINGS`` (``demos/apps/settings.py``), the declaration goes along as
+  ``data-settings`` (JSON), so the page builds its controls from the one declaration.
 """
 import html
+import importlib
+import importlib.util
+import json
 import re
 import sys
 from pathlib import Path
@@ -41,10 +46,22 @@ def substitute_numbers(markdown, where):
     return NUMBER.sub(one, markdown)
 
 
+def declared_settings(demo_id):
+    """The JSON of demos/apps/<demo>.SETTINGS, or None for a demo without a Python session."""
+    name = "demos.apps." + demo_id.replace("-", "_")
+    if importlib.util.find_spec(name) is None:
+        return None
+    settings = getattr(importlib.import_module(name), "SETTINGS", None)
+    return None if settings is None else json.dumps(settings.spec(), ensure_ascii=False, separators=(",", ":"))
+
+
 def demo_element(match):
     attrs = ['class="demo"', 'data-demo="{}"'.format(match.group(1))]
     for key, value in ATTR.findall(match.group(2) or ""):
         attrs.append('data-{}="{}"'.format(key, html.escape(value.strip('"'))))
+    settings = declared_settings(match.group(1))
+    if settings is not None:
+        attrs.append('data-settings="{}"'.format(html.escape(settings)))
     return "<div {}></div>".format(" ".join(attrs))
 
 

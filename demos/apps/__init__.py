@@ -85,8 +85,11 @@ def _reply(**fields):
 
 
 def session_class(name):
-    module = importlib.import_module("demos.apps." + name.replace("-", "_"))
-    return module.Session
+    """'gpt' -> demos.apps.gpt.Session; 'gpt:Generate' -> demos.apps.gpt.Generate (a demo's second kind of run,
+    e.g. generating with the model its training session left in the module)."""
+    module_name, _, class_name = name.partition(":")
+    module = importlib.import_module("demos.apps." + module_name.replace("-", "_"))
+    return getattr(module, class_name or "Session")
 
 
 def start(sid, name, params_json):

@@ -5,6 +5,8 @@
 // idle | loading | running | done | error; on done, data-result holds JSON of the final figures; on error a
 // visible .demo-error says what went wrong.
 
+import { readField } from "./settings.js";
+
 const base = new URL(document.querySelector('meta[name="book-base"]')?.content || "./", location.href);
 export const vendorUrl = new URL("vendor/", base).href;
 
@@ -53,6 +55,36 @@ export function python() {
 }
 
 let nextId = 1;
+
+/**
+ * Run a session that is not the demo's training run (e.g. "gpt:Generate", generating with the model the training
+ * left in Python) and follow it: returns {done: Promise of the result (rejects with the reader's message), stop()}.
+ */
+export function runSession(session, params, { onProgress, assets = [] } = {}) {
+  const sid = `run-${nextId++}`;
+  let settle = null;
+  const done = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+  python().then(() => {
+    if (!settle) return; // stopped before the runtime was up
+    listeners.set(sid, (msg) => {
+      if (msg.progress) onProgress?.(msg.progress);
+      if (msg.state === "running") return;
+      listeners.delete(sid);
+      if (msg.state === "done") settle.resolve(msg.result);
+      else settle.reject(new Error(msg.message || "已停止。"));
+      settle = null;
+    });
+    worker.postMessage({ type: "start", id: sid, session, params, assets });
+  }, (err) => settle?.reject(err));
+  const stop = () => {
+    if (!settle) return;
+    if (worker) worker.postMessage({ type: "stop", id: sid });
+    listeners.delete(sid);
+    settle.reject(new Error("已停止。"));
+    settle = null;
+  };
+  return { done, stop };
+}
 
 // ---- small DOM helpers --------------------------------------------------------------------------------
 
@@ -120,70 +152,62 @@ export class Demo {
   }
 
   /**
-   * Add labelled controls. A spec: {name, label, type: "number"|"range"|"select"|"checkbox"|"text",
-   * value, min, max, step, integer, options: [[value, label], ...], help}. Returns the input elements by name.
+   * Controls built from the settings the demo's Python session declares (demos/apps/settings.py), which the
+   * build writes into the element as data-settings. Returns the input elements by name.
    */
-  addControls(specs) {
+  addSettings(spec = JSON.parse(this.el.dataset.settings || "[]")) {
     const inputs = {};
-    for (const spec of specs) {
-      const inputId = `${this.id}-${spec.name}`;
+    for (const field of spec) {
+      const inputId = `${this.id}-${field.name}`;
       let input;
-      if (spec.type === "select") {
-        input = h("select", { id: inputId, name: spec.name });
-        for (const [value, label] of spec.options) {
-          input.append(h("option", { value, selected: String(value) === String(spec.value) }, label));
+      if (field.kind === "choice") {
+        input = h("select", { id: inputId, name: field.name });
+        for (const [value, label] of field.options) {
+          input.append(h("option", { value, selected: value === String(field.default) }, label));
         }
-      } else if (spec.type === "checkbox") {
-        input = h("input", { id: inputId, name: spec.name, type: "checkbox", checked: !!spec.value });
+      } else if (field.kind === "flag") {
+        input = h("input", { id: inputId, name: field.name, type: "checkbox", checked: !!field.default });
       } else {
-        // Numbers are typed into text fields (not type=number) so that whatever the reader types, "abc" or "NaN"
-        // included, reaches values() and gets a clear message instead of being silently dropped by the browser.
-        const range = spec.type === "range";
+        // Numbers are typed into text fields (not type=number) so that whatever the reader types, "abc", "NaN" or a
+        // full-width "０.１" included, reaches values() and is read or gets a clear message, never silently dropped.
+        const slider = field.kind === "number" && field.slider;
         input = h("input", {
-          id: inputId, name: spec.name, type: range ? "range" : "text",
-          min: range ? spec.min : undefined, max: range ? spec.max : undefined, step: range ? (spec.step ?? "any") : undefined,
-          inputmode: range ? undefined : (spec.type === "text" ? "text" : "decimal"), autocomplete: "off", spellcheck: "false",
+          id: inputId, name: field.name, type: slider ? "range" : "text",
+          min: slider ? field.low : undefined, max: slider ? field.high : undefined,
+          step: slider ? (field.step ?? "any") : undefined,
+          inputmode: field.kind === "number" && !slider ? "decimal" : undefined, autocomplete: "off", spellcheck: "false",
         });
-        input.value = spec.value; // after min/max, or a range would clamp a negative default to 0
+        input.value = String(field.default); // after min/max, or a range would clamp a negative default to 0
       }
-      const output = spec.type === "range" ? h("output", { for: inputId }, String(spec.value)) : null;
+      const output = input.type === "range" ? h("output", { for: inputId }, String(field.default)) : null;
       if (output) input.addEventListener("input", () => { output.textContent = input.value; });
-      const field = h("div", { class: "demo-field" }, h("label", { for: inputId }, spec.label), input, output);
-      if (spec.help) field.title = spec.help;
-      this.controlsEl.append(field);
-      this.fields.push({ spec, input });
-      inputs[spec.name] = input;
+      const row = h("div", { class: "demo-field" }, h("label", { for: inputId }, field.label), input, output);
+      if (field.help) row.title = field.help;
+      this.controlsEl.append(row);
+      this.fields.push({ field, input });
+      inputs[field.name] = input;
     }
     return inputs;
   }
 
-  /** The controls' values, checked; throws Error with a reader-facing message on bad input. */
+  /** What the controls hold, as typed (strings; booleans for check boxes). */
+  rawValues() {
+    return Object.fromEntries(this.fields.map(({ field, input }) => [field.name, input.type === "checkbox" ? input.checked : input.value]));
+  }
+
+  /** The controls' values, read by the declared rules; throws Error with the same message Python would give. */
   values() {
     const out = {};
-    for (const { spec, input } of this.fields) {
-      if (spec.type === "select") { out[spec.name] = input.value; continue; }
-      if (spec.type === "checkbox") { out[spec.name] = input.checked; continue; }
-      if (spec.type === "text") { out[spec.name] = input.value; continue; }
-      const raw = input.value.trim();
-      const value = Number(raw);
-      if (raw === "" || !Number.isFinite(value)) {
-        throw new Error(`「${spec.label}」必须是一个有限的数字（现在是 “${input.value || "空"}”）。`);
-      }
-      if (spec.integer && !Number.isInteger(value)) throw new Error(`「${spec.label}」必须是整数（现在是 ${raw}）。`);
-      if (spec.min !== undefined && value < spec.min) throw new Error(`「${spec.label}」不能小于 ${spec.min}（现在是 ${raw}）。`);
-      if (spec.max !== undefined && value > spec.max) throw new Error(`「${spec.label}」不能大于 ${spec.max}（现在是 ${raw}）。`);
-      if (spec.positive && !(value > 0)) throw new Error(`「${spec.label}」必须大于 0（现在是 ${raw}）。`);
-      out[spec.name] = value;
-    }
+    for (const { field, input } of this.fields) out[field.name] = readField(field, input.type === "checkbox" ? input.checked : input.value);
     return out;
   }
 
   /** Put settings into the controls (e.g. from a shared link). */
   setValues(values) {
-    for (const { spec, input } of this.fields) {
-      if (!(spec.name in values)) continue;
-      if (spec.type === "checkbox") input.checked = values[spec.name] === true || values[spec.name] === "true";
-      else input.value = values[spec.name];
+    for (const { field, input } of this.fields) {
+      if (!(field.name in values)) continue;
+      if (input.type === "checkbox") input.checked = values[field.name] === true || values[field.name] === "true";
+      else input.value = values[field.name];
       input.dispatchEvent(new Event("input"));
     }
   }
