@@ -26,7 +26,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 setup: $(PY) node_modules/.package-lock.json
 
 vendor: setup
-	$(PY) build_tools/vendor.py --profile $(BOOK_RUNTIME)
+	$(PY) -m build_tools.vendor --profile $(BOOK_RUNTIME)
 
 serve: vendor
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
@@ -40,11 +40,11 @@ test: build
 
 # Retrain the exported CNN from scratch with the NumPy core and re-export it to ONNX (docs/models/).
 cnn: vendor
-	$(PY) build_tools/train_cnn.py
+	$(PY) -m build_tools.train_cnn
 
 # In-browser vs native speed and latency figures (printed as ratios; see README).
 bench: build
-	$(PY) build_tools/bench.py
+	$(PY) -m build_tools.bench
 
 clean:
 	rm -rf site docs/vendor build

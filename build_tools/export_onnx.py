@@ -1,12 +1,9 @@
 """Export the digit CNN trained by ``build_tools/train_cnn.py`` to ONNX.
 
-The weights file (``docs/models/mnist-cnn-weights.npz``) is the single source of truth: it holds the
-architecture (a list of ``demos.layers`` class names with their constructor arguments), every parameter
-array and the training record (held-out accuracy, confusion matrix, seed, data set, date). From it this
-module
+The weights file (``docs/models/mnist-cnn-weights.npz``, format in ``build_tools/cnn_spec.py``) is the single
+source of truth: it holds the architecture, every parameter array and the training record (held-out accuracy,
+confusion matrix, seed, data set, date). From it this module
 
-* rebuilds the ``demos.layers.Sequential`` model (``load_model``), which the tests use as the NumPy
-  reference forward pass;
 * translates the same layer list into an ONNX graph (``to_onnx``): Conv, Relu, MaxPool, Flatten, Gemm
   and a final Softmax, opset 17, input ``image`` [N, 1, 28, 28] with a dynamic batch dimension N,
   outputs ``logits`` and ``probabilities`` [N, 10];
@@ -17,7 +14,7 @@ module
 
 The export is a pure function of the weights file, so exporting twice gives byte-identical models.
 
-    python build_tools/export_onnx.py [--weights docs/models/mnist-cnn-weights.npz] [--out-dir docs/models]
+    python -m build_tools.export_onnx [--weights docs/models/mnist-cnn-weights.npz] [--out-dir docs/models]
                                       [--no-int8]
 """
 
@@ -30,12 +27,7 @@ import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS_DIR = os.path.join(ROOT, "docs", "models")
-WEIGHTS_FILE = "mnist-cnn-weights.npz"
-ONNX_FILE = "mnist-cnn.onnx"
-INT8_FILE = "mnist-cnn-int8.onnx"
-JSON_FILE = "mnist-cnn.json"
+from .cnn_spec import INT8_FILE, JSON_FILE, MODELS_DIR, ONNX_FILE, WEIGHTS_FILE, load_digits, load_weights
 
 OPSET = 17
 # IR version 8 is the one that goes with opset 17; the onnx package would otherwise stamp its newest IR
@@ -47,55 +39,8 @@ PREPROCESSING = (
     "MNIST-style: the digit fitted into a 20x20 box and centred by its centre of mass in the 28x28 frame; "
     "tensor layout NCHW [N, 1, 28, 28]"
 )
-# Layers that own parameters take the random generator as the argument after their shape arguments.
-PARAM_LAYERS = ("Conv2D", "Dense")
 # Largest int8 accuracy loss (in accuracy points, i.e. fraction * 100) for the quantised model to be kept.
 INT8_MAX_DROP_POINTS = 0.5
-
-
-# ---------------------------------------------------------------- the weights file
-
-def save_weights(path, arch, model, info):
-    """Write architecture, parameters and training record of ``model`` to an ``.npz`` file."""
-    arrays = {"arch": np.array(json.dumps(arch)), "info": np.array(json.dumps(info, sort_keys=True))}
-    for key, value in model.state_dict().items():  # keys "<layer index>.<name>", e.g. "0.W"
-        arrays[key] = np.asarray(value, dtype=np.float32)
-    np.savez(path, **arrays)
-
-
-def load_weights(path):
-    """Return ``(arch, params, info)``: the layer list, {"<layer index>.<name>": array}, the training record."""
-    with np.load(path, allow_pickle=False) as data:
-        arch = [tuple(entry) for entry in json.loads(str(data["arch"]))]
-        info = json.loads(str(data["info"]))
-        params = {key: data[key].astype(np.float32) for key in data.files if key not in ("arch", "info")}
-    return arch, params, info
-
-
-def build_model(arch, rng):
-    """Build a ``demos.layers.Sequential`` from ``arch`` = [(class name, args, kwargs), ...]."""
-    if ROOT not in sys.path:
-        sys.path.insert(0, ROOT)
-    from demos import layers
-
-    built = []
-    for kind, args, kwargs in arch:
-        extra = [rng] if kind in PARAM_LAYERS else []
-        built.append(getattr(layers, kind)(*(list(args) + extra), **kwargs))
-    return layers.Sequential(built)
-
-
-def load_model(path):
-    """The NumPy model stored in a weights file (the reference forward pass for the ONNX export)."""
-    arch, params, _ = load_weights(path)
-    model = build_model(arch, np.random.RandomState(0))
-    for key, value in params.items():
-        index, name = key.split(".", 1)
-        target = model.layers[int(index)].params[name]
-        if target.shape != value.shape:
-            raise ValueError("%s: shape %s in file, %s in model" % (key, value.shape, target.shape))
-        target[...] = value
-    return model
 
 
 # ---------------------------------------------------------------- ONNX graph
@@ -307,10 +252,6 @@ def export(weights_path, out_dir, data=None):
 
 def load_export_data(info, n_calibration=500):
     """Calibration digits (the first training digits) and the held-out set, from the data the model used."""
-    if ROOT not in sys.path:
-        sys.path.insert(0, ROOT)
-    from build_tools.train_cnn import load_digits
-
     (x_train, _), (x_test, y_test) = load_digits(info.get("mnist_dir"))
     return x_train[:n_calibration], x_test, y_test
 

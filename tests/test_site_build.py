@@ -10,10 +10,8 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
+from build_tools.book_numbers import all_numbers
 from support import ROOT
-
-sys.path.insert(0, str(ROOT / "build_tools"))
-from book_numbers import all_numbers  # noqa: E402
 
 DOCS = ROOT / "docs"
 HREF = re.compile(r'(?:href|src)="([^"]+)"')

@@ -8,7 +8,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 
 import numpy as np
 import onnx
@@ -16,19 +15,15 @@ import onnxruntime as ort
 import pytest
 from onnx import numpy_helper
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from build_tools import cnn_spec, export_onnx
+from build_tools.cnn_spec import ROOT, load_digits
+from demos.layers import softmax
 
-from build_tools import export_onnx  # noqa: E402
-from build_tools.train_cnn import load_digits  # noqa: E402
-from demos.layers import softmax  # noqa: E402
-
-MODELS = os.path.join(ROOT, "docs", "models")
-ONNX_PATH = os.path.join(MODELS, export_onnx.ONNX_FILE)
-INT8_PATH = os.path.join(MODELS, export_onnx.INT8_FILE)
-WEIGHTS_PATH = os.path.join(MODELS, export_onnx.WEIGHTS_FILE)
-JSON_PATH = os.path.join(MODELS, export_onnx.JSON_FILE)
+MODELS = cnn_spec.MODELS_DIR
+ONNX_PATH = os.path.join(MODELS, cnn_spec.ONNX_FILE)
+INT8_PATH = os.path.join(MODELS, cnn_spec.INT8_FILE)
+WEIGHTS_PATH = os.path.join(MODELS, cnn_spec.WEIGHTS_FILE)
+JSON_PATH = os.path.join(MODELS, cnn_spec.JSON_FILE)
 REQUIRED_METADATA = ("held_out_accuracy", "dataset", "split", "training_date", "seed", "opset", "framework",
                      "preprocessing")
 # Operators of the int8 model: static QDQ around float operators, all run by onnxruntime-web (wasm).
@@ -114,7 +109,7 @@ def test_metadata_describes_training_and_preprocessing(model, summary):
 
 def test_onnxruntime_matches_the_numpy_core_on_a_held_out_batch(held_out):
     images = held_out[0][:64]
-    reference = export_onnx.load_model(WEIGHTS_PATH).forward(images, training=False)
+    reference = cnn_spec.load_model(WEIGHTS_PATH).forward(images, training=False)
     logits, probs = session(ONNX_PATH).run(None, {"image": images})
     assert np.abs(logits - reference).max() < 1e-4
     assert np.abs(probs - softmax(reference.astype(np.float64))).max() < 1e-4
@@ -143,7 +138,7 @@ def test_held_out_accuracy_measured_by_onnxruntime_equals_the_metadata(held_out,
 
 
 def test_exporting_the_saved_weights_again_gives_the_same_bytes(tmp_path):
-    arch, params, info = export_onnx.load_weights(WEIGHTS_PATH)
+    arch, params, info = cnn_spec.load_weights(WEIGHTS_PATH)
     again = export_onnx.to_onnx(arch, params, info).SerializeToString()
     with open(ONNX_PATH, "rb") as f:
         assert again == f.read()
