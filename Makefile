@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 BOOK_RUNTIME ?= offline
 export BOOK_RUNTIME
 
-.PHONY: setup serve build test test-fast vendor cnn bench clean
+.PHONY: setup serve build test test-fast vendor cnn bench audit clean
 
 $(PY): pyproject.toml
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 not found (install python3.12 or newer)"; exit 1; }
@@ -45,6 +45,10 @@ cnn: vendor
 # In-browser vs native speed and latency figures (printed as ratios; see README).
 bench: build
 	$(PY) -m build_tools.bench
+
+# Lighthouse (mobile) and html-validate on a few pages and on a plain MkDocs Material page; not part of `make test`.
+audit: build
+	$(PY) -m build_tools.audit
 
 clean:
 	rm -rf site docs/vendor build
