@@ -10,7 +10,7 @@ export NO_MKDOCS_2_WARNING := 1
 BOOK_RUNTIME ?= offline
 export BOOK_RUNTIME
 
-.PHONY: setup serve build test test-fast vendor cnn bench clean
+.PHONY: setup serve build test test-fast vendor cnn bench audit clean
 
 $(PY): pyproject.toml
 	@test -n "$(PYTHON_BOOT)" || { echo "Python >= 3.12 not found (install python3.12 or newer)"; exit 1; }
@@ -26,7 +26,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 setup: $(PY) node_modules/.package-lock.json
 
 vendor: setup
-	$(PY) build_tools/vendor.py --profile $(BOOK_RUNTIME)
+	$(PY) -m build_tools.vendor --profile $(BOOK_RUNTIME)
 
 serve: vendor
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
@@ -40,11 +40,15 @@ test: build
 
 # Retrain the exported CNN from scratch with the NumPy core and re-export it to ONNX (docs/models/).
 cnn: vendor
-	$(PY) build_tools/train_cnn.py
+	$(PY) -m build_tools.train_cnn
 
 # In-browser vs native speed and latency figures (printed as ratios; see README).
 bench: build
-	$(PY) build_tools/bench.py
+	$(PY) -m build_tools.bench
+
+# Lighthouse (mobile) and html-validate on a few pages and on a plain MkDocs Material page; not part of `make test`.
+audit: build
+	$(PY) -m build_tools.audit
 
 clean:
 	rm -rf site docs/vendor build

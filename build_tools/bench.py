@@ -1,7 +1,7 @@
 """Benchmark: in-browser figures against native references measured in the same run (machines are noisy, so
 every speed is also printed as a ratio).
 
-    python build_tools/bench.py [--site DIR] [--demos regression,playground,mnist-mlp,cnn] [--skip-digits]
+    python -m build_tools.bench [--site DIR] [--demos regression,playground,mnist-mlp,cnn] [--skip-digits]
 
 1. Runtime: time from opening a demo page to the first training step, cold (empty browser cache) and warm
    (second visit), and the bytes the page downloads (runtime + page).
@@ -12,16 +12,11 @@ every speed is also printed as a ratio).
 """
 import argparse
 import json
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
-
-from support import BLOCK_OTHER_HOSTS, CHROMIUM_ARGS, WEBGPU_ARGS, chromium_path, serve, wait_for_state  # noqa: E402
+from .browser import ROOT, SITE, launch, persistent_context, serve, wait_for_state
 
 DEMO_PAGES = {
     "regression": "training/loop/",
@@ -57,8 +52,7 @@ def open_and_train(context, base, path, demo):
 def bench_runtime(p, base):
     print("\n== Runtime: open the regression page, click Train at once ==")
     with tempfile.TemporaryDirectory() as profile:
-        context = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(), headless=True,
-                                                       args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS])
+        context = persistent_context(p, profile)
         for label in ("cold", "warm"):
             page, el = open_and_train(context, base, DEMO_PAGES["regression"], "regression")
             info = json.loads(page.evaluate("document.documentElement.dataset.pythonRuntime"))
@@ -78,8 +72,7 @@ def bench_demos(p, base, demos):
     print("{:12s} {:>10s} {:>12s} {:>8s} {:>22s} {:>16s}".format(
         "demo", "page st/s", "native st/s", "ratio", "click->1st step (boot)", "(runtime ready)"))
     with tempfile.TemporaryDirectory() as profile:
-        context = p.chromium.launch_persistent_context(profile, executable_path=chromium_path(), headless=True,
-                                                       args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS])
+        context = persistent_context(p, profile)
         warm, _ = open_and_train(context, base, DEMO_PAGES["regression"], "regression")  # fills the cache
         warm.close()
         for demo in demos:
@@ -121,8 +114,7 @@ def bench_digits(p, base):
             session.run(None, {"image": x})
             n += 1
         native[batch] = (time.perf_counter() - t0) / n * 1000
-    browser = p.chromium.launch(executable_path=chromium_path(), headless=True,
-                                args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS] + WEBGPU_ARGS)
+    browser = launch(p, webgpu=True)
     page = browser.new_page()
     page.goto(base + "practice/digits/")
     el = page.locator('[data-demo="digits"]')
@@ -141,7 +133,7 @@ def bench_digits(p, base):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--site", type=Path, default=ROOT / "site")
+    parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--demos", default="regression,playground,mnist-mlp,cnn")
     parser.add_argument("--skip-digits", action="store_true")
     args = parser.parse_args()

@@ -11,7 +11,7 @@ bytes so the browser reads them with one fetch and no decoder:
     8               N * 784     images, uint8, row-major 28 x 28, white ink (255) on black (0)
     8 + N * 784     N           labels, uint8 0..9
 
-    python build_tools/digits_assets.py [--npz docs/vendor/data/mnist.npz] [--out-dir docs/vendor/data]
+    python -m build_tools.digits_assets [--npz docs/vendor/data/mnist.npz] [--out-dir docs/vendor/data]
 """
 import argparse
 import os

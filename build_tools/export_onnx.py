@@ -1,22 +1,20 @@
 """Export the digit CNN trained by ``build_tools/train_cnn.py`` to ONNX.
 
-The weights file (``docs/models/mnist-cnn-weights.npz``) is the single source of truth: it holds the
-architecture (a list of ``demos.layers`` class names with their constructor arguments), every parameter
-array and the training record (held-out accuracy, confusion matrix, seed, data set, date). From it this
-module
+The weights file (``docs/models/mnist-cnn-weights.npz``, format in ``build_tools/cnn_spec.py``) is the single
+source of truth: it holds the architecture, every parameter array and the training record (held-out accuracy,
+confusion matrix, seed, data set, date). From it this module
 
-* rebuilds the ``demos.layers.Sequential`` model (``load_model``), which the tests use as the NumPy
-  reference forward pass;
 * translates the same layer list into an ONNX graph (``to_onnx``): Conv, Relu, MaxPool, Flatten, Gemm
   and a final Softmax, opset 17, input ``image`` [N, 1, 28, 28] with a dynamic batch dimension N,
   outputs ``logits`` and ``probabilities`` [N, 10];
 * optionally writes an int8 variant with static QDQ quantisation (QuantizeLinear / DequantizeLinear
-  around float operators, which onnxruntime-web's wasm backend runs) calibrated on training digits;
+  around float operators, which onnxruntime-web's wasm backend runs) calibrated on training digits,
+  with uint8 activations and uint8 weights (see ``quantize_int8`` for why not int8 weights);
 * writes ``mnist-cnn.json`` with the metadata, the confusion matrix and the per-class accuracy.
 
 The export is a pure function of the weights file, so exporting twice gives byte-identical models.
 
-    python build_tools/export_onnx.py [--weights docs/models/mnist-cnn-weights.npz] [--out-dir docs/models]
+    python -m build_tools.export_onnx [--weights docs/models/mnist-cnn-weights.npz] [--out-dir docs/models]
                                       [--no-int8]
 """
 
@@ -29,12 +27,7 @@ import sys
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS_DIR = os.path.join(ROOT, "docs", "models")
-WEIGHTS_FILE = "mnist-cnn-weights.npz"
-ONNX_FILE = "mnist-cnn.onnx"
-INT8_FILE = "mnist-cnn-int8.onnx"
-JSON_FILE = "mnist-cnn.json"
+from .cnn_spec import INT8_FILE, JSON_FILE, MODELS_DIR, ONNX_FILE, WEIGHTS_FILE, load_digits, load_weights
 
 OPSET = 17
 # IR version 8 is the one that goes with opset 17; the onnx package would otherwise stamp its newest IR
@@ -46,55 +39,8 @@ PREPROCESSING = (
     "MNIST-style: the digit fitted into a 20x20 box and centred by its centre of mass in the 28x28 frame; "
     "tensor layout NCHW [N, 1, 28, 28]"
 )
-# Layers that own parameters take the random generator as the argument after their shape arguments.
-PARAM_LAYERS = ("Conv2D", "Dense")
 # Largest int8 accuracy loss (in accuracy points, i.e. fraction * 100) for the quantised model to be kept.
 INT8_MAX_DROP_POINTS = 0.5
-
-
-# ---------------------------------------------------------------- the weights file
-
-def save_weights(path, arch, model, info):
-    """Write architecture, parameters and training record of ``model`` to an ``.npz`` file."""
-    arrays = {"arch": np.array(json.dumps(arch)), "info": np.array(json.dumps(info, sort_keys=True))}
-    for key, value in model.state_dict().items():  # keys "<layer index>.<name>", e.g. "0.W"
-        arrays[key] = np.asarray(value, dtype=np.float32)
-    np.savez(path, **arrays)
-
-
-def load_weights(path):
-    """Return ``(arch, params, info)``: the layer list, {"<layer index>.<name>": array}, the training record."""
-    with np.load(path, allow_pickle=False) as data:
-        arch = [tuple(entry) for entry in json.loads(str(data["arch"]))]
-        info = json.loads(str(data["info"]))
-        params = {key: data[key].astype(np.float32) for key in data.files if key not in ("arch", "info")}
-    return arch, params, info
-
-
-def build_model(arch, rng):
-    """Build a ``demos.layers.Sequential`` from ``arch`` = [(class name, args, kwargs), ...]."""
-    if ROOT not in sys.path:
-        sys.path.insert(0, ROOT)
-    from demos import layers
-
-    built = []
-    for kind, args, kwargs in arch:
-        extra = [rng] if kind in PARAM_LAYERS else []
-        built.append(getattr(layers, kind)(*(list(args) + extra), **kwargs))
-    return layers.Sequential(built)
-
-
-def load_model(path):
-    """The NumPy model stored in a weights file (the reference forward pass for the ONNX export)."""
-    arch, params, _ = load_weights(path)
-    model = build_model(arch, np.random.RandomState(0))
-    for key, value in params.items():
-        index, name = key.split(".", 1)
-        target = model.layers[int(index)].params[name]
-        if target.shape != value.shape:
-            raise ValueError("%s: shape %s in file, %s in model" % (key, value.shape, target.shape))
-        target[...] = value
-    return model
 
 
 # ---------------------------------------------------------------- ONNX graph
@@ -179,10 +125,19 @@ def to_onnx(arch, params, info):
 # ---------------------------------------------------------------- int8 variant
 
 def quantize_int8(fp32_path, int8_path, calibration_images):
-    """Static QDQ int8 quantisation (per-tensor, MinMax calibration) of the fp32 model.
+    """Static QDQ 8-bit quantisation (per-tensor, MinMax calibration) of the fp32 model.
 
-    Activations become uint8 and weights int8 behind QuantizeLinear / DequantizeLinear pairs; the final
-    Softmax stays float so the probabilities keep their precision.
+    Activations and weights both become uint8 ("U8U8") behind QuantizeLinear / DequantizeLinear pairs; the
+    final Softmax stays float so the probabilities keep their precision.
+
+    Why not int8 weights (onnxruntime's default U8S8, or S8S8, which its x86 kernels turn into U8S8): on x86
+    processors without AVX-512 VNNI, onnxruntime multiplies uint8 by int8 with an instruction that adds
+    pairs of products into a saturating 16-bit sum (255 * 127 * 2 > 32767), so the same model gives other
+    answers there than with VNNI, in WebAssembly or on ARM. onnxruntime's quantisation guide names two
+    ways out: 7-bit weights (reduce_range) or U8U8, whose kernels widen to 16 bits before multiplying and
+    cannot saturate. U8U8 keeps the fp32 model's held-out accuracy here; 7-bit weights lost a digit.
+    Checked by running onnxruntime under ``qemu-x86_64 -cpu EPYC-Rome`` (AVX2, no AVX-512): U8S8 gave
+    1987 of 2000 there against 1986 with VNNI, U8U8 gave the same logits on both.
     """
     from onnxruntime.quantization import (CalibrationDataReader, CalibrationMethod, QuantFormat,
                                           QuantType, quantize_static)
@@ -202,7 +157,7 @@ def quantize_int8(fp32_path, int8_path, calibration_images):
     try:
         quantize_static(fp32_path, int8_path, Reader(calibration_images.astype(np.float32)),
                         quant_format=QuantFormat.QDQ, activation_type=QuantType.QUInt8,
-                        weight_type=QuantType.QInt8, per_channel=False,
+                        weight_type=QuantType.QUInt8, per_channel=False,
                         calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=["softmax"])
     finally:
         root_logger.setLevel(level)
@@ -279,7 +234,8 @@ def export(weights_path, out_dir, data=None):
         if drop_points <= INT8_MAX_DROP_POINTS:
             int8 = {"model_file": INT8_FILE, "model_bytes": os.path.getsize(int8_path),
                     "held_out_accuracy": round(int8_correct / total, 6), "held_out_correct": int8_correct,
-                    "quantization": "static QDQ, uint8 activations, int8 weights, per-tensor, MinMax "
+                    "quantization": "static QDQ, uint8 activations and uint8 weights (U8U8: no "
+                                    "saturation on any x86 path), per-tensor, MinMax "
                                     "calibration on %d training digits; Softmax kept in float32"
                                     % len(calibration)}
         else:
@@ -296,10 +252,6 @@ def export(weights_path, out_dir, data=None):
 
 def load_export_data(info, n_calibration=500):
     """Calibration digits (the first training digits) and the held-out set, from the data the model used."""
-    if ROOT not in sys.path:
-        sys.path.insert(0, ROOT)
-    from build_tools.train_cnn import load_digits
-
     (x_train, _), (x_test, y_test) = load_digits(info.get("mnist_dir"))
     return x_train[:n_calibration], x_test, y_test
 

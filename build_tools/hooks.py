@@ -11,14 +11,9 @@ import importlib
 import importlib.util
 import json
 import re
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "build_tools"))
-sys.path.insert(0, str(ROOT))
-
-from book_numbers import all_numbers  # noqa: E402
+# MkDocs runs from the repository root (`python -m mkdocs`), so the build_tools and demos packages import.
+from build_tools.book_numbers import all_numbers
 
 NUMBER = re.compile(r"\{\{n:([A-Za-z0-9_]+)\}\}")
 DEMO = re.compile(r"^::demo\[([a-z0-9-]+)\](?:\{([^}]*)\})?[ \t]*$", re.M)

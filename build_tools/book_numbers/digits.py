@@ -13,7 +13,8 @@ operators differ stops the build instead of printing a table that no longer fits
 import json
 from pathlib import Path
 
-from book_numbers import fmt
+from .. import train_cnn
+from . import fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = ROOT / "docs" / "models"
@@ -179,12 +180,6 @@ def numbers():
 
 def augmentation_numbers(recorded):
     """The augmentation ranges of build_tools/train_cnn.py, if they are the ones the model was trained with."""
-    import sys
-
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from build_tools import train_cnn
-
     if recorded != train_cnn.AUGMENTATION:
         raise ValueError("docs/models/mnist-cnn.json records an augmentation that build_tools/train_cnn.py no "
                          "longer uses; retrain with `make cnn` so the page describes the model it serves")

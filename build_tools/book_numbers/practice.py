@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from book_numbers import fmt
+from . import fmt
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "demos" / "examples"

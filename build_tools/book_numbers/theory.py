@@ -15,6 +15,9 @@ loop_     training/loop.md                 attn_     math/cnn-rnn-attention.md (
 ========  ===============================  ========  ===============================
 
 Inputs of a worked example are keys too, so that the page, the computation and the test cannot drift.
+What the book's NumPy core computes (sigmoid, softmax, the losses and their gradients, the optimiser steps, a
+forward and backward pass, convolution and pooling shapes, positional encoding) is computed here by that core,
+``demos/``, so the worked examples show what the demos run.
 """
 import importlib.util
 import math
@@ -22,7 +25,11 @@ from pathlib import Path
 
 import numpy as np
 
-from book_numbers import fmt
+from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, Sequential, Sigmoid, sigmoid, softmax
+from demos.losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
+from demos.optim import SGD, Adam, Momentum
+
+from . import fmt
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "demos" / "examples"
 
@@ -40,15 +47,6 @@ def sci(x, digits=2):
 def grouped(n):
     """An integer with thousands separators, for prose: 93322 -> '93,322'."""
     return "{:,}".format(int(round(n)))
-
-
-def sigmoid(x):
-    return 1.0 / (1.0 + np.exp(-x))
-
-
-def softmax(z):
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
 
 
 def put_matrix(table, prefix, m, digits):
@@ -283,93 +281,109 @@ def loss_numbers():
     y = np.array([1.0, 0.0, 2.0])
     y_hat = np.array([0.8, 0.2, 1.5])
     diff = y_hat - y
-    p = softmax(np.array([2.0, 1.0, 0.1]))
-    onehot = np.array([1.0, 0.0, 0.0])
+    mse = MSE()
+    mse_value = mse.forward(y_hat, y)
+    mse_grad = mse.backward()
+    z = np.array([[2.0, 1.0, 0.1]])
+    ce = SoftmaxCrossEntropy()
+    ce_right = ce.forward(z, [0])
+    p, ce_grad = ce.probs[0], ce.backward()[0]
+    ce_wrong = ce.forward(z, [2])
+    bce = BinaryCrossEntropy(from_logits=True)
+    bce_pos = bce.forward(np.array([2.0]), [1.0])
+    bce_grad = bce.backward()[0]
+    bce_neg = bce.forward(np.array([2.0]), [0.0])
     q = float(sigmoid(2.0))
+    # a saturated sigmoid output z = -4 with target 1: MSE on σ(z) against cross-entropy on the logit
     z_sat = -4.0
     p_sat = float(sigmoid(z_sat))
+    squash = Sigmoid()
+    mse.forward(squash.forward(np.array([z_sat])), [1.0])
+    sat_mse_grad = squash.backward(mse.backward())[0]
+    bce.forward(np.array([z_sat]), [1.0])
+    sat_ce_grad = bce.backward()[0]
     out = {
         "loss_m": fmt(len(y), 0),
         "loss_sq_sum": fmt(np.sum(diff ** 2), 2),
-        "loss_mse": fmt(np.mean(diff ** 2), 2),
+        "loss_mse": fmt(mse_value, 2),
         "loss_src_mse": fmt((1.0 - 0.5) ** 2, 2),
         "loss_src_ce": fmt(-math.log(0.5), 4),
         "loss_src_ce_bits": fmt(-math.log2(0.5), 0),
-        "loss_ce_right": fmt(-math.log(p[0]), 4),
-        "loss_ce_wrong": fmt(-math.log(p[2]), 4),
+        "loss_ce_right": fmt(ce_right, 4),
+        "loss_ce_wrong": fmt(ce_wrong, 4),
         "loss_bce_p": fmt(q, 4),
-        "loss_bce_pos": fmt(-math.log(q), 4),
-        "loss_bce_neg": fmt(-math.log(1 - q), 4),
-        "loss_bce_grad": fmt(q - 1.0, 4),
+        "loss_bce_pos": fmt(bce_pos, 4),
+        "loss_bce_neg": fmt(bce_neg, 4),
+        "loss_bce_grad": fmt(bce_grad, 4),
         "loss_bce_softplus": fmt(math.log1p(math.exp(-2.0)), 4),
         "loss_sat_z": fmt(z_sat, 0),
         "loss_sat_p": fmt(p_sat, 4),
-        "loss_sat_mse_grad": fmt(2 * (p_sat - 1) * p_sat * (1 - p_sat), 4),
-        "loss_sat_ce_grad": fmt(p_sat - 1, 4),
+        "loss_sat_mse_grad": fmt(sat_mse_grad, 4),
+        "loss_sat_ce_grad": fmt(sat_ce_grad, 4),
     }
     put_matrix(out, "loss_y", y, 1)
     put_matrix(out, "loss_yhat", y_hat, 1)
     put_matrix(out, "loss_diff", diff, 1)
     put_matrix(out, "loss_sq", diff ** 2, 2)
-    put_matrix(out, "loss_mse_grad", 2 * diff / len(y), 4)
+    put_matrix(out, "loss_mse_grad", mse_grad, 4)
     put_matrix(out, "loss_ce_p", p, 4)
-    put_matrix(out, "loss_ce_grad", p - onehot, 4)
+    put_matrix(out, "loss_ce_grad", ce_grad, 4)
     return out
 
 
 # ---------------------------------------------------------------- math/optimizers.md
 
-def quadratic_runs(steps, lr=0.1, beta=0.9, beta1=0.9, beta2=0.999, eps=1e-8, target=3.0):
-    """Trajectories of GD, momentum and Adam on J(w) = (w - target)^2 from w = 0."""
-    def grad(w):
-        return 2.0 * (w - target)
-
-    runs = {"gd": [], "mom": [], "adam": []}
-    w = 0.0
-    for _ in range(steps):
-        g = grad(w)
-        w -= lr * g
-        runs["gd"].append((g, w))
-    w, v = 0.0, 0.0
-    for _ in range(steps):
-        g = grad(w)
-        v = beta * v + g
-        w -= lr * v
-        runs["mom"].append((g, w))
-    w, m, s = 0.0, 0.0, 0.0
-    for t in range(1, steps + 1):
-        g = grad(w)
-        m = beta1 * m + (1 - beta1) * g
-        s = beta2 * s + (1 - beta2) * g * g
-        w -= lr * (m / (1 - beta1 ** t)) / (math.sqrt(s / (1 - beta2 ** t)) + eps)
-        runs["adam"].append((g, w))
+def quadratic_runs(steps, lr=0.1, target=3.0):
+    """Trajectories [(g, w) after each step] of GD, momentum (beta 0.9) and Adam (default betas) from
+    ``demos.optim`` on J(w) = (w - target)^2 from w = 0."""
+    runs = {}
+    for name, opt in (("gd", SGD(lr)), ("mom", Momentum(lr, beta=0.9)), ("adam", Adam(lr))):
+        w, trace = np.zeros(1), []
+        for _ in range(steps):
+            g = 2.0 * (w - target)
+            opt.update("w", w, g)
+            trace.append((float(g[0]), float(w[0])))
+        runs[name] = trace
     return runs
+
+
+def first_steps(opt, w0, g, steps):
+    """Weights after each of ``steps`` updates by ``opt`` with the same gradient ``g``, and the optimiser."""
+    w, after = np.array([w0]), []
+    for _ in range(steps):
+        opt.update("w", w, np.array([g]))
+        after.append(float(w[0]))
+    return after, opt
 
 
 def optimizer_numbers():
     w0, lr, g = 1.0, 0.1, 0.1
     beta, beta1, beta2 = 0.9, 0.9, 0.999
+    (gd_w1,), _ = first_steps(SGD(lr), w0, g, 1)
     # momentum, textbook form v <- beta v + g, w <- w - lr v, with the same gradient twice
-    v1 = g
-    v2 = beta * v1 + g
+    momentum = Momentum(lr, beta)
+    (mom_w1,), _ = first_steps(momentum, w0, g, 1)
+    v1 = float(momentum.state["w"][0])
+    (mom_w2,), _ = first_steps(momentum, mom_w1, g, 1)
+    v2 = float(momentum.state["w"][0])
     # the source's own formula w - lr g - beta v with v = 0.9 * 0 + 0.1 g
     src_v = 0.9 * 0 + 0.1 * g
     # Adam, first step
-    m1 = (1 - beta1) * g
-    s1 = (1 - beta2) * g * g
+    (adam_w1,), adam = first_steps(Adam(lr, beta1, beta2), w0, g, 1)
+    m1, s1 = float(adam.state["w"]["m"][0]), float(adam.state["w"]["v"][0])
     m_hat = m1 / (1 - beta1)
     s_hat = s1 / (1 - beta2)
-    step = lr * m_hat / (math.sqrt(s_hat) + 1e-8)
+    step = w0 - adam_w1
     raw = m1 / math.sqrt(s1)
     out = {
         "opt_w0": fmt(w0, 0), "opt_lr": fmt(lr, 1), "opt_g": fmt(g, 1),
         "opt_beta": fmt(beta, 1), "opt_beta1": fmt(beta1, 1), "opt_beta2": fmt(beta2, 3),
         "opt_lr_g": fmt(lr * g, 2),
-        "opt_gd_w1": fmt(w0 - lr * g, 2),
+        "opt_gd_w1": fmt(gd_w1, 2),
         "opt_mom_v1": fmt(v1, 1),
-        "opt_mom_w1": fmt(w0 - lr * v1, 2),
+        "opt_mom_w1": fmt(mom_w1, 2),
         "opt_mom_v2": fmt(v2, 2),
-        "opt_mom_w2": fmt(w0 - lr * v1 - lr * v2, 3),
+        "opt_mom_w2": fmt(mom_w2, 3),
         "opt_src_v": fmt(src_v, 2),
         "opt_src_beta_v": fmt(beta * src_v, 3),
         "opt_src_mom_w": fmt(w0 - lr * g - beta * src_v, 3),
@@ -379,7 +393,7 @@ def optimizer_numbers():
         "opt_adam_vhat": fmt(s_hat, 2),
         "opt_adam_sqrt_vhat": fmt(math.sqrt(s_hat), 1),
         "opt_adam_step": fmt(step, 4),
-        "opt_adam_w1": fmt(w0 - step, 4),
+        "opt_adam_w1": fmt(adam_w1, 4),
         "opt_adam_sqrt_v1": fmt(math.sqrt(s1), 6),
         "opt_adam_raw_ratio": fmt(raw, 4),
         "opt_adam_raw_step": fmt(lr * raw, 4),
@@ -416,35 +430,44 @@ BP = {
 }
 
 
-def bp_forward(x, W1, b1, W2, b2, label):
-    z1 = x @ W1 + b1
-    a1 = sigmoid(z1)
-    z2 = a1 @ W2 + b2
-    p = softmax(z2)
-    return z1, a1, z2, p, float(-np.log(p[0, label]))
+def bp_model(W1, b1, W2, b2):
+    """The worked example's network in demos.layers: Dense -> Sigmoid -> Dense (logits), float64."""
+    rng = np.random.RandomState(0)
+    model = Sequential([Dense(2, 2, rng), Sigmoid(), Dense(2, 2, rng)]).astype(np.float64)
+    model.load_state_dict({"0.W": W1, "0.b": b1, "2.W": W2, "2.b": b2})
+    return model
+
+
+def bp_loss(x, W1, b1, W2, b2, label):
+    return SoftmaxCrossEntropy().forward(bp_model(W1, b1, W2, b2).forward(x), [label])
 
 
 def backprop_numbers():
     x, W1, b1, W2, b2, label, lr = (BP[k] for k in ("x", "W1", "b1", "W2", "b2", "label", "lr"))
-    z1, a1, z2, p, loss = bp_forward(x, W1, b1, W2, b2, label)
-    y = np.zeros_like(p)
-    y[0, label] = 1.0
-    n = x.shape[0]
-    dz2 = (p - y) / n
-    dW2 = a1.T @ dz2
-    db2 = dz2.sum(axis=0)
-    da1 = dz2 @ W2.T
+    model = bp_model(W1, b1, W2, b2)
+    dense1, act, dense2 = model.layers
+    z1 = dense1.forward(x)
+    a1 = act.forward(z1)
+    z2 = dense2.forward(a1)
+    ce = SoftmaxCrossEntropy()
+    loss = ce.forward(z2, [label])
+    p = ce.probs
+    y = np.eye(p.shape[1])[[label]]
+    dz2 = ce.backward()
+    da1 = dense2.backward(dz2)
+    dz1 = act.backward(da1)
+    dense1.backward(dz1)
+    dW1, db1, dW2, db2 = dense1.grads["W"], dense1.grads["b"], dense2.grads["W"], dense2.grads["b"]
     sig_prime = a1 * (1 - a1)
-    dz1 = da1 * sig_prime
-    dW1 = x.T @ dz1
-    db1 = dz1.sum(axis=0)
-    new = dict(W1=W1 - lr * dW1, b1=b1 - lr * db1, W2=W2 - lr * dW2, b2=b2 - lr * db2)
-    new_loss = bp_forward(x, new["W1"], new["b1"], new["W2"], new["b2"], label)[4]
+    SGD(lr).step(model)
+    state = model.state_dict()
+    new = {"W1": state["0.W"], "b1": state["0.b"], "W2": state["2.W"], "b2": state["2.b"]}
+    new_loss = bp_loss(x, label=label, **new)
     eps = 1e-5
     up, down = W1.copy(), W1.copy()
     up[0, 0] += eps
     down[0, 0] -= eps
-    numeric = (bp_forward(x, up, b1, W2, b2, label)[4] - bp_forward(x, down, b1, W2, b2, label)[4]) / (2 * eps)
+    numeric = (bp_loss(x, up, b1, W2, b2, label) - bp_loss(x, down, b1, W2, b2, label)) / (2 * eps)
     out = {
         "bp_lr": fmt(lr, 1),
         "bp_loss": fmt(loss, 4),
@@ -470,27 +493,37 @@ CONV_K = np.array([[1, 0, -1], [1, 0, -1], [1, 0, -1]], dtype=float)
 POOL_F = np.array([[1, 3, 2, 0], [4, 2, 1, 1], [0, 1, 5, 2], [2, 2, 3, 4]], dtype=float)
 
 
+def side_after(layers, side, channels=1):
+    """The side of the feature map after a side x side input has gone through ``layers`` (demos.layers)."""
+    x = np.zeros((1, channels, side, side))
+    for layer in layers:
+        x = layer.forward(x, training=False)
+    return x.shape[2]
+
+
 def out_size(n, k, p=0, s=1):
-    return (n + 2 * p - k) // s + 1
+    """Output side of a k x k convolution, padding p, stride s, on an n x n input: (n + 2p - k) // s + 1."""
+    return side_after([Conv2D(1, 1, k, np.random.RandomState(0), stride=s, padding=p)], n)
 
 
 def conv_layer_params():
-    """Shapes and parameter counts of the Keras MNIST CNN in the sources (28x28x1 input)."""
-    c1 = out_size(28, 3)
-    p1 = c1 // 2
-    c2 = out_size(p1, 3)
-    p2 = c2 // 2
-    c3 = out_size(p2, 3)
-    flat = c3 * c3 * 64
-    params = [3 * 3 * 1 * 32 + 32, 3 * 3 * 32 * 64 + 64, 3 * 3 * 64 * 64 + 64, flat * 64 + 64, 64 * 10 + 10]
-    return {"sizes": (c1, p1, c2, p2, c3), "flat": flat, "params": params, "total": sum(params)}
+    """Shapes and parameter counts of the Keras MNIST CNN in the sources (28x28x1 input), built in demos.layers."""
+    rng = np.random.RandomState(0)
+    features = [Conv2D(1, 32, 3, rng), MaxPool2D(2), Conv2D(32, 64, 3, rng), MaxPool2D(2), Conv2D(64, 64, 3, rng)]
+    sizes = [side_after(features[:i + 1], 28) for i in range(len(features))]
+    flat = Flatten().forward(np.zeros((1, 64, sizes[-1], sizes[-1]))).shape[1]
+    weighted = [layer for layer in features if layer.params] + [Dense(flat, 64, rng), Dense(64, 10, rng)]
+    params = [int(layer.n_params()) for layer in weighted]
+    return {"sizes": tuple(sizes), "flat": flat, "params": params, "total": sum(params)}
 
 
 def conv_numbers():
     k = CONV_K.shape[0]
     y_side = out_size(CONV_X.shape[0], k)
-    y = np.array([[np.sum(CONV_X[i:i + k, j:j + k] * CONV_K) for j in range(y_side)] for i in range(y_side)])
-    pooled = POOL_F.reshape(2, 2, 2, 2).max(axis=(1, 3))
+    conv = Conv2D(1, 1, k, np.random.RandomState(0)).astype(np.float64)
+    conv.load_state_dict({"W": CONV_K[None, None], "b": np.zeros(1)})
+    y = conv.forward(CONV_X[None, None])[0, 0]
+    pooled = MaxPool2D(2).forward(POOL_F[None, None])[0, 0]
     keras = conv_layer_params()
     out = {
         "conv_x_side": fmt(CONV_X.shape[0], 0),
@@ -509,7 +542,9 @@ def conv_numbers():
         out["conv_keras_params_{}".format(i + 1)] = grouped(value)
     # the PyTorch CNN of the sources: two conv(k=3, p=1) + pool(2) stages on a 32x32 RGB image
     side = 32
-    after = out_size(out_size(side, 3, 1, 1) // 2, 3, 1, 1) // 2
+    rng = np.random.RandomState(0)
+    after = side_after([Conv2D(3, 8, 3, rng, padding=1), MaxPool2D(2), Conv2D(8, 8, 3, rng, padding=1), MaxPool2D(2)],
+                       side, channels=3)
     out.update({
         "conv_pt_side": fmt(side, 0),
         "conv_pt_same": fmt(out_size(side, 3, 1, 1), 0),
@@ -594,6 +629,8 @@ def attention_numbers():
     put_matrix(out, "attn_a", weights, 4)
     put_matrix(out, "attn_o", output, 4)
     # sinusoidal positional encoding, d_model = 4, positions 1 and 2
+    # (in float64: demos.attention.positional_encoding returns float32, in which cos(0.01) = 0.99995 rounds
+    # to 0.9999 instead of 1.0000 at the four decimals the page shows)
     d_model = 4
     for pos in (1, 2):
         pe = []

@@ -1,15 +1,10 @@
-"""Shared helpers for the unit tests: the repo root on sys.path and a
-finite-difference gradient checker for any layer or loss of the core."""
+"""Shared helpers for the unit tests: a finite-difference gradient checker for any layer or loss of the core.
 
-import os
-import sys
+The tests import `demos` and `build_tools` from the repository root: run them from there with
+`python -m pytest` (as `make test` does), which puts the current directory on the import path."""
 
 import numpy as np
 import pytest
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
 
 
 def numerical_grad(f, x, eps=1e-6):

@@ -2,16 +2,11 @@
 
 import json
 import os
-import sys
-
 import numpy as np
 import pytest
 
+from build_tools import pack_mnist
 from demos import data
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
-import pack_mnist  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,9 @@ import sys
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-if ROOT not in sys.path:
-    sys.path.insert(0, ROOT)
+from build_tools import digits_assets, pack_mnist
 
-from build_tools import digits_assets, pack_mnist  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 NPZ = os.path.join(ROOT, "docs", "vendor", "data", "mnist.npz")
 
@@ -66,8 +64,8 @@ def test_bad_arrays_are_refused():
 
 
 def test_command_line(npz, tmp_path):
-    out = subprocess.run([sys.executable, os.path.join(ROOT, "build_tools", "digits_assets.py"),
-                          "--npz", npz, "--out-dir", str(tmp_path)], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "build_tools.digits_assets",
+                          "--npz", npz, "--out-dir", str(tmp_path)], check=True, capture_output=True, text=True, cwd=ROOT)
     assert "heldout-digits.bin" in out.stdout
     images, labels = parse((tmp_path / "heldout-digits.bin").read_bytes())
     assert len(images) == len(labels) == 2000

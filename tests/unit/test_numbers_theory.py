@@ -7,15 +7,13 @@ implementation. A printed number passes when it is the expected value rounded to
 import math
 import os
 import re
-import sys
 
 import numpy as np
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
+from build_tools.book_numbers import theory
 
-from book_numbers import theory  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 PAGES = [
     "index.md", "concepts/neural-networks.md", "concepts/cnn.md", "concepts/rnn.md",

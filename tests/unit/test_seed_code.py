@@ -18,13 +18,11 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from build_tools.book_numbers import practice
+from demos.attention import Embedding, TransformerBlock
+from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
-
-from book_numbers import practice  # noqa: E402
-from demos.attention import Embedding, TransformerBlock  # noqa: E402
-from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential  # noqa: E402
 
 PAGES = [
     "practice/setup.md", "practice/code.md", "practice/optimization.md", "applications.md",
