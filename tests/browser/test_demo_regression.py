@@ -80,7 +80,8 @@ def test_runtime_downloads_only_when_needed_and_once(profile_context, base_url):
     assert first["python"].startswith("3.8") and first["numpy"] == "1.17.5"
     # each runtime file crossed the network once (the progress prefetch and Pyodide share the HTTP cache)
     assert first["network"]["size"] > 20e6
-    assert first["network"]["size"] <= first["network"]["transferred"] <= 1.01 * first["network"]["size"]
+    # gzip (as real hosts send) makes the transfer smaller than the files, but never close to nothing
+    assert 0.3 * first["network"]["size"] < first["network"]["transferred"] <= 1.01 * first["network"]["size"]
     # a second visit in the same browser profile is served from the cache
     page2 = context.guard.watch(context.new_page())
     page2.goto(base_url + PAGE)

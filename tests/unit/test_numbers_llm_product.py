@@ -9,15 +9,13 @@ expected value rounded to the decimals it shows.
 import math
 import os
 import re
-import sys
 
 import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
 
-from book_numbers import llm_product as m  # noqa: E402
+from build_tools.book_numbers import llm_product as m
 
 PAGES = ["llm/products.md", "llm/landscape.md", "business/channels.md", "business/models.md",
          "business/growth.md"]
@@ -280,7 +278,7 @@ def page_keys():
 
 
 def test_every_key_on_the_pages_exists():
-    from book_numbers import all_numbers
+    from build_tools.book_numbers import all_numbers
     known = all_numbers()
     missing = {page: sorted(k for k in keys if k not in known) for page, keys in page_keys().items()}
     assert not any(missing.values()), missing

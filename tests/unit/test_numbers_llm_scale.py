@@ -8,14 +8,12 @@ passes when it is the expected value rounded to the decimals it shows.
 import math
 import os
 import re
-import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
 
-from book_numbers import llm_scale  # noqa: E402
+from build_tools.book_numbers import llm_scale
 
 PAGES = ["llm/scaling.md", "llm/alignment.md", "llm/serving.md"]
 KEY = re.compile(r"\{\{n:([A-Za-z0-9_]+)\}\}")

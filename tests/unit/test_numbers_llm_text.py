@@ -10,14 +10,12 @@ import math
 import os
 import re
 import struct
-import sys
 
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "build_tools"))
 
-from book_numbers import llm_text  # noqa: E402
+from build_tools.book_numbers import llm_text
 
 PAGES = {"tokp_": "llm/tokens.md", "lm_": "llm/language-modeling.md", "arch_": "llm/architecture.md"}
 KEY = re.compile(r"\{\{n:([A-Za-z0-9_]+)\}\}")
