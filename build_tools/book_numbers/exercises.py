@@ -13,7 +13,8 @@ ex_loop_  training/loop.md
 
 The inputs of an exercise are written in its question; every answer (and every number of a question that
 follows from others) is computed here. Layers, losses and optimisers run through the book's NumPy core
-(``demos.layers``, ``demos.losses``, ``demos.optim``, ``demos.rnn``, ``demos.attention``) in float64.
+(``demos.layers``, ``demos.losses``, ``demos.optim``, ``demos.rnn``, ``demos.attention``), in float64 wherever a
+value (not only a shape or a parameter count) is read.
 """
 import math
 
