@@ -57,7 +57,7 @@ def test_bad_settings_are_explained(params, words):
     assert reply["state"] == "error" and words in reply["message"], reply
 
 
-@pytest.mark.parametrize("text, words", [("", "请先输入"), ("字" * 2001, "最多 2,000"), ("a\udc00b", "Unicode")])
+@pytest.mark.parametrize("text, words", [("", "请先输入"), ("字" * 2001, "最多切分 2,000"), ("a\udc00b", "Unicode")])
 def test_bad_sentences_are_explained(text, words):
     run("bpe", {"vocab_size": 260})
     reply, _ = run("bpe:Encode", {"text": text})
