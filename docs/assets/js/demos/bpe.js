@@ -5,6 +5,8 @@ import { LineChart, COLORS } from "../plot.js";
 import { readField } from "../settings.js";
 
 const SHOWN_MERGES = 60;
+const LIST_MS = 300;
+const PLOT_MS = 1000;
 // (classes of their own, not .demo-status / .demo-error: those name the demo's one status line and error box)
 const NOTE = "min-height: 1.3em; font-size: 0.75rem; color: var(--md-default-fg-color--light);";
 const ERROR = "margin: 0.4rem 0; padding: 0.4rem 0.6rem; font-size: 0.8rem; border-left: 4px solid #e53935; "
@@ -65,10 +67,26 @@ export function mount(el) {
     sentence, h("div", { class: "demo-buttons" }, encodeBtn), encodeError, encodeInfo, tokensOut);
   demo.body.append(encodeBox);
 
-  let vocab = [], cpt = [], encoding = null;
-  const draw = () => chart.draw([{ name: "训练文本", x: vocab, y: cpt, color: COLORS[0] }]);
+  let vocab = [], cpt = [], encoding = null, pending = [], timer = null, drawnAt = 0;
+  const draw = () => {
+    chart.draw([{ name: "训练文本", x: vocab, y: cpt, color: COLORS[0] }]);
+    drawnAt = performance.now();
+  };
+  // Merges arrive ten times a second; the list is updated at most every LIST_MS and the plot (the costly part: it
+  // reads the theme's colours) every PLOT_MS, so the page stays responsive (Stop, scrolling) on a slow phone.
+  const render = (final = false) => {
+    timer = null;
+    if (pending.length) {
+      mergeList.prepend(...pending.slice(-SHOWN_MERGES).reverse().map(mergeItem));
+      while (mergeList.children.length > SHOWN_MERGES) mergeList.lastChild.remove();
+      pending = [];
+    }
+    if (final || performance.now() - drawnAt > PLOT_MS) draw();
+  };
   const clear = () => {
-    vocab = []; cpt = [];
+    clearTimeout(timer);
+    timer = null;
+    vocab = []; cpt = []; pending = [];
     mergeList.replaceChildren();
     tokensOut.replaceChildren();
     encodeInfo.textContent = "";
@@ -122,14 +140,13 @@ export function mount(el) {
     onStart: clear,
     onProgress(p) {
       for (const [v, c] of p.points) { vocab.push(v); cpt.push(c); }
-      if (p.merges.length) {
-        mergeList.prepend(...p.merges.slice(-SHOWN_MERGES).reverse().map(mergeItem));
-        while (mergeList.children.length > SHOWN_MERGES) mergeList.lastChild.remove();
-        draw();
-      }
+      pending.push(...p.merges);
+      if (timer === null) timer = setTimeout(render, LIST_MS);
       demo.status(`词表 ${p.vocab} / ${p.target}，${p.seconds.toFixed(1)} 秒；平均每个 token ${p.chars_per_token.toFixed(3)} 个字符`);
     },
     onDone() {
+      clearTimeout(timer);
+      render(true);
       encodeBtn.disabled = false;
       encode();
     },
