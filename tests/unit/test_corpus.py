@@ -54,6 +54,10 @@ print("代码不要")
 
 同名小节。
 
+## 共有 {{n:some_key}} 种 {#counted}
+
+带编号标题下的段落。
+
 [^f]: 脚注定义不要。
 *[S1]: 缩写定义不要
 """
@@ -92,7 +96,11 @@ def test_sections_and_anchors_follow_the_toc(toy):
     assert paras[1]["heading"] == "第一节" and paras[1]["title"] == "测试页"
     # Python-Markdown's default slug drops Chinese, so all-Chinese headings are numbered: "_1" is the page title
     assert paras[1]["anchor"] == "_2"
-    assert paras[-1]["heading"] == "第一节" and paras[-1]["anchor"] == "_3"
+    same = [p for p in paras if p["text"] == "同名小节。"][0]
+    assert same["heading"] == "第一节" and same["anchor"] == "_3"
+    # a heading with a book number keeps its explicit id
+    counted = [p for p in paras if p["text"] == "带编号标题下的段落。"][0]
+    assert counted["anchor"] == "counted" and counted["heading"] == "共有 种"
     assert toy["paragraphs"][0]["page"] == "" and toy["paragraphs"][0]["title"] == "首页"
 
 
