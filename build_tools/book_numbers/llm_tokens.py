@@ -8,7 +8,8 @@ Two tokenizers are trained, both byte-level BPE with the same code the page runs
   "trained on mostly English data"), at the largest size.
 
 All counts are measured on the corpus' validation text, which neither tokenizer saw. Training to the largest
-size takes some seconds, so the merges are cached in .cache/ under the hash of the two training texts.
+size takes some seconds, so the merges are cached in .cache/book_numbers/ (git-ignored; build/ is wiped by
+every wheel build) under the hash of the two training texts and of demos/bpe.py.
 """
 import ast
 import hashlib
@@ -75,7 +76,8 @@ def learned_merges(book_train, en_train):
     """{'book': merges, 'english': merges}, from the cache when the training texts have not changed."""
     _, bpe, _ = _imports()
     top = max(VOCAB_SIZES)
-    key = hashlib.sha256((bpe.__doc__ + "\0" + book_train + "\0" + en_train + "\0" + str(top)).encode("utf-8"))
+    code = Path(bpe.__file__).read_text(encoding="utf-8")  # a change to the algorithm retrains too
+    key = hashlib.sha256((code + "\0" + book_train + "\0" + en_train + "\0" + str(top)).encode("utf-8"))
     path = CACHE / "llm_tokens-{}.json".format(key.hexdigest()[:16])
     if path.exists():
         return json.loads(path.read_text())
