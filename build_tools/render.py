@@ -56,6 +56,7 @@ FONT_CLASSES = [
 MERMAID_FONT = ('-apple-system, BlinkMacSystemFont, "Segoe UI", Helvetica, Arial, "PingFang SC", '
                 '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif')
 MERMAID_THEMES = {"light": "default", "dark": "dark"}
+MERMAID_CACHE_VERSION = "2"  # bump when prefix_ids changes what is cached
 
 
 def _version(package):
@@ -196,11 +197,18 @@ _mermaid = MermaidRenderer()
 def prefix_ids(svg, svg_id):
     """Give every id inside a Mermaid SVG the SVG's own id as prefix (Mermaid leaves node and edge ids bare,
     which would clash between diagrams and between the light and dark copy of one diagram)."""
-    bare = [i for i in re.findall(r'\bid="([^"]+)"', svg) if i != svg_id and not i.startswith(svg_id)]
+    bare = [i for i in re.findall(r'(?<![\w-])id="([^"]+)"', svg) if i != svg_id and not i.startswith(svg_id)]
     for old in set(bare):
         new = "{}-{}".format(svg_id, old)
-        svg = re.sub(r'(\bid="|href="#|url\(#){}([")])'.format(re.escape(old)), r"\g<1>{}\g<2>".format(new), svg)
-    return svg
+        svg = re.sub(r'((?<![\w-])id="|href="#|url\(#){}([")])'.format(re.escape(old)), r"\g<1>{}\g<2>".format(new), svg)
+    # Mermaid gives an edge and its label the same id; references point at the first, so number the others.
+    seen = {}
+
+    def unique(m):
+        seen[m.group(1)] = seen.get(m.group(1), 0) + 1
+        return m.group(0) if seen[m.group(1)] == 1 else 'id="{}-{}"'.format(m.group(1), seen[m.group(1)])
+
+    return re.sub(r'(?<![\w-])id="([^"]+)"', unique, svg)
 
 
 def render_diagram(source, where, cache=CACHE, renderer=None):
@@ -209,7 +217,7 @@ def render_diagram(source, where, cache=CACHE, renderer=None):
     version = _version("mermaid")
     out = {}
     for variant, theme in MERMAID_THEMES.items():
-        key = _key("mermaid", version, theme, MERMAID_FONT, source)
+        key = _key("mermaid", MERMAID_CACHE_VERSION, version, theme, MERMAID_FONT, source)
         path = Path(cache) / "mermaid" / (key + ".svg")
         if path.exists():
             out[variant] = path.read_text(encoding="utf-8")
@@ -265,8 +273,22 @@ def close():
 
 # ---------------------------------------------------------------- pages and headings
 
+THEAD = re.compile(r"<thead>.*?</thead>", re.S)
+TBODY = re.compile(r"<tbody>.*?</tbody>", re.S)
+TH = re.compile(r"<th(?![^>]*\bscope=)(\s[^>]*)?>")
+
+
+def table_scopes(output):
+    """Header cells say which cells they head: <th scope="col"> in a table's head, scope="row" in its body."""
+    def scope(value):
+        return lambda m: TH.sub(lambda t: '<th scope="{}"{}>'.format(value, t.group(1) or ""), m.group(0))
+
+    return TBODY.sub(scope("row"), THEAD.sub(scope("col"), output))
+
+
 def render_page(output, page_url, where, cache=CACHE):
     """Everything above for one built page (MkDocs' on_post_page)."""
+    output = table_scopes(output)
     output = render_diagrams(output, where, cache)
     output, fonts = render_math(output, where, cache)
     if fonts:
