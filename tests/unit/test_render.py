@@ -102,7 +102,7 @@ def test_diagrams_become_light_and_dark_svg_with_unique_ids(tmp_path):
     assert out.count("<svg") == 4
     assert out.count('<div class="diagram-light">') == 2 and out.count('<div class="diagram-dark">') == 2
     assert out.count('role="img" aria-label="示意图：输入；输出"') == 2
-    ids = re.findall(r'\bid="([^"]+)"', out)
+    ids = re.findall(r'(?<![\w-])id="([^"]+)"', out)
     assert len(ids) == len(set(ids)) > 4
     for ref in re.findall(r'url\(#([^)]+)\)', out):
         assert ref in ids
