@@ -259,8 +259,12 @@ def render_diagrams(output, where, cache=CACHE, renderer=None):
         parts = []
         for variant, svg in svgs.items():
             old = re.search(r'<svg id="([^"]+)"', svg).group(1)
-            parts.append('<div class="diagram-{}">{}</div>'.format(
-                variant, svg.replace(old, "diagram-{}-{}".format(count[0], variant))))
+            svg = svg.replace(old, "diagram-{}-{}".format(count[0], variant))
+            # Scaled to fit, a wide diagram's text would shrink below reading size on a phone: past 55 % it
+            # keeps its size and the diagram scrolls in its box.
+            svg = re.sub(r'(<svg [^>]*style="max-width: ([\d.]+)px;)',
+                         lambda w: "{} min-width: {:.0f}px;".format(w.group(1), 0.55 * float(w.group(2))), svg, count=1)
+            parts.append('<div class="diagram-{}">{}</div>'.format(variant, svg))
         return '<div class="diagram-mermaid" role="img" aria-label="{}">{}</div>'.format(
             html.escape(diagram_label(source)), "".join(parts))
 

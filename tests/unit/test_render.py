@@ -107,6 +107,9 @@ def test_diagrams_become_light_and_dark_svg_with_unique_ids(tmp_path):
     for ref in re.findall(r'url\(#([^)]+)\)', out):
         assert ref in ids
     assert "<script" not in out
+    for natural, least in re.findall(r'<svg [^>]*style="max-width: ([\d.]+)px; min-width: (\d+)px;', out):
+        assert abs(float(least) - 0.55 * float(natural)) < 1
+    assert len(re.findall(r"min-width", out)) == 4
     assert len(list((tmp_path / "mermaid").glob("*.svg"))) == 2  # one light, one dark; the copy came from cache
 
 
