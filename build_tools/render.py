@@ -18,6 +18,7 @@ import json
 import os
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from markdown.extensions.toc import slugify as toc_slugify
@@ -155,10 +156,11 @@ def katex_head(page_url, fonts):
 # ---------------------------------------------------------------- diagrams
 
 class MermaidRenderer:
-    """One headless Chromium with Mermaid loaded from node_modules (no network), started on first use."""
+    """One headless Chromium with Mermaid loaded from node_modules (no network), started on first use. Playwright
+    runs in a thread of its own, so the build also works where an event loop (or another Playwright) runs."""
 
     def __init__(self):
-        self._playwright = self._browser = self._page = None
+        self._playwright = self._browser = self._page = self._thread = None
 
     def _start(self):
         from playwright.sync_api import sync_playwright
@@ -172,7 +174,7 @@ class MermaidRenderer:
         self._page.set_content("<!doctype html><html><head><meta charset=utf-8></head><body></body></html>")
         self._page.add_script_tag(path=str(NODE_MODULES / "mermaid" / "dist" / "mermaid.min.js"))
 
-    def render(self, source, theme, svg_id):
+    def _render(self, source, theme, svg_id):
         if self._page is None:
             self._start()
         return self._page.evaluate(
@@ -184,11 +186,22 @@ class MermaidRenderer:
                  return svg;
                }""", [source, theme, svg_id, MERMAID_FONT])
 
-    def close(self):
+    def render(self, source, theme, svg_id):
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mermaid")
+        return self._thread.submit(self._render, source, theme, svg_id).result()
+
+    def _close(self):
         if self._browser is not None:
             self._browser.close()
             self._playwright.stop()
         self._playwright = self._browser = self._page = None
+
+    def close(self):
+        if self._thread is not None:
+            self._thread.submit(self._close).result()
+            self._thread.shutdown()
+            self._thread = None
 
 
 _mermaid = MermaidRenderer()

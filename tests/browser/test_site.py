@@ -33,7 +33,11 @@ def test_page_renders(page, base_url, path):
         assert diagram.locator(".diagram-light svg").is_visible() and not diagram.locator(".diagram-dark svg").is_visible()
     ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
-    assert not [i for i in ids if i[:1].isdigit()], "an id starting with a digit"
+    assert not [i for i in ids if i[:1].isdigit() or ":" in i], "an id starting with a digit or with a colon"
+    # Markup html-validate objects to: empty code-line anchors, header cells without scope, empty tabindex.
+    assert page.locator("a[id^=__codelineno]").count() == 0
+    assert page.locator("article th:not([scope])").count() == 0
+    assert page.locator('[tabindex=""]').count() == 0
     toc = page.locator(".md-sidebar--secondary").inner_text()
     assert "\\(" not in toc, "raw TeX left in the table of contents"
     text = page.locator("article").inner_text()
