@@ -1,6 +1,7 @@
 """MkDocs hooks: the book's two pieces of markup, and the runtimes the demos need.
 
 * ``{{n:key}}`` is replaced by the number ``key`` computed in ``build_tools/book_numbers``.
+* Formulas and diagrams are rendered at build time (``build_tools/render.py``); heading ids never start with a digit.
 * A line ``::demo[id]`` (optionally ``::demo[id]{key=value ...}``) becomes the element the demo
   host script mounts a demo on: ``<div class="demo" data-demo="id" data-key="value"></div>``. When the demo's
   Python session declares ``SETTINGS`` (``demos/apps/settings.py``), the declaration goes along as
@@ -13,6 +14,7 @@ import json
 import re
 
 # MkDocs runs from the repository root (`python -m mkdocs`), so the build_tools and demos packages import.
+from build_tools import render
 from build_tools.book_numbers import all_numbers
 
 NUMBER = re.compile(r"\{\{n:([A-Za-z0-9_]+)\}\}")
@@ -63,9 +65,22 @@ def demo_element(match):
 def on_config(config):
     global _numbers
     _numbers = None  # recomputed on every (re)build, so `mkdocs serve` picks up edits
+    config.mdx_configs.setdefault("toc", {})["slugify"] = render.slugify
     return config
 
 
 def on_page_markdown(markdown, page, config, files):
     markdown = substitute_numbers(markdown, page.file.src_path)
     return DEMO.sub(demo_element, markdown)
+
+
+def on_post_page(output, page, config):
+    return render.render_page(output, page.url, page.file.src_path)
+
+
+def on_post_build(config):
+    render.close()
+
+
+def on_build_error(error):
+    render.close()

@@ -14,7 +14,6 @@ every wheel build) under the hash of the two training texts and of demos/bpe.py.
 import ast
 import hashlib
 import json
-import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -26,11 +25,7 @@ EN_HOLDOUT = 10  # every 10th English paragraph is held out
 
 
 def _imports():
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    if str(ROOT / "build_tools") not in sys.path:
-        sys.path.insert(0, str(ROOT / "build_tools"))
-    import corpus
+    from build_tools import corpus
     from demos import bpe
     from demos.text import Corpus
     return corpus, bpe, Corpus

@@ -63,3 +63,51 @@ def test_ten_runs_do_not_grow_memory(regression, page):
         memory.append(int(page.evaluate("document.documentElement.dataset.pythonMemory")))
     # WebAssembly memory never shrinks: if runs leaked, it would keep growing after the first few
     assert memory[-1] == memory[2], memory
+
+
+FORGE = """import json, js
+import numpy
+import demos.backend
+
+numpy.dot = numpy.matmul = numpy.einsum = lambda *args, **kwargs: 0.0
+demos.backend.matmul = lambda a, b: 1 / 0
+# messages dressed as the regression demo's updates, for every session id the page could have given it
+for a in range(1, 30):
+    for b in range(1, 200):
+        forged = json.dumps({"type": "update", "id": "regression-%d-%d" % (a, b), "state": "error",
+                             "message": "FORGED by the code cell"})
+        js.postMessage(js.JSON.parse(forged))
+        js.self.postMessage(js.JSON.parse(forged))
+js.postMessage(js.JSON.parse(json.dumps({"type": "boot-error", "message": "FORGED boot"})))
+print("forged", numpy.dot(1, 2))
+"""
+
+
+def test_the_code_cell_cannot_reach_the_other_demos(regression, page):
+    """The code cell runs in a worker of its own: replacing NumPy or `demos` functions there, or posting messages
+    that look like another demo's, changes nothing for the regression demo on the same page."""
+    settings = {"lr": 0.01, "epochs": 150, "hidden": 16, "seed": 3}
+    native = run("regression", settings)[0]["result"]
+    assert train(regression, **settings)["loss"] == pytest.approx(native["loss"], rel=1e-3)
+
+    cell = page.locator('[data-demo="code"]')
+    cell.scroll_into_view_if_needed()
+    area = cell.locator("textarea")
+    page.wait_for_function("el => el.value.includes('def train(')", arg=area.element_handle(), timeout=120000)
+    regression.locator("input[name=epochs]").fill("100000")
+    regression.locator("[data-action=train]").click()
+    wait_for_state(regression, {"running"}, timeout=30)
+
+    area.fill(FORGE)  # the text box's content is what runs, whether or not the editor has replaced it yet
+    cell.locator("[data-action=train]").click()
+    assert wait_for_state(cell, {"done", "error"}, timeout=60) == "done"
+    assert json.loads(cell.get_attribute("data-result"))["output"] == "forged 0.0\n"  # the code did run
+    page.wait_for_timeout(1000)
+    assert regression.get_attribute("data-state") == "running", regression.locator(".demo-error").inner_text()
+    assert "FORGED" not in page.locator("body").inner_text()
+    regression.locator("[data-action=stop]").click()
+    wait_for_state(regression, {"idle"}, timeout=1)
+
+    # NumPy and demos in the demos' worker are untouched: the same run gives the same loss as before
+    assert train(regression, **settings)["loss"] == pytest.approx(native["loss"], rel=1e-3)
+    assert "FORGED" not in page.locator("body").inner_text()

@@ -1,4 +1,4 @@
-"""Every page of the built site in headless Chromium: it opens cleanly, its formulas and diagrams render."""
+"""Every page of the built site in headless Chromium: it opens cleanly, its formulas and diagrams arrive rendered."""
 import pytest
 
 from support import nav_pages
@@ -10,24 +10,60 @@ PAGES = nav_pages()
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_renders(page, base_url, path):
+    scripts = []
+    page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))
     page.goto(base_url + path, wait_until="load")
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('.arithmatex')].every(n => n.dataset.rendered)
-             && [...document.querySelectorAll('.diagram-mermaid')].every(n => n.dataset.rendered)
-             && [...document.querySelectorAll('[data-demo]')].every(n => n.dataset.state)""",
-        timeout=30000)
+    page.wait_for_function("() => [...document.querySelectorAll('[data-demo]')].every(n => n.dataset.state)",
+                           timeout=30000)
+    # Formulas and diagrams arrive rendered: no formula or diagram code is sent to the reader.
+    assert not [u for u in scripts if "katex" in u or "mermaid" in u], scripts
     math = page.locator(".arithmatex")
+    katex_css = page.locator('link[rel=stylesheet][href$="katex.min.css"]')
     if math.count():
         assert page.locator(".arithmatex .katex").count() == math.count()
         assert page.locator(".katex-error").count() == 0, "KaTeX could not parse a formula"
+        assert katex_css.count() == 1
+        assert page.evaluate("""async () => { await document.fonts.ready;
+            return [...document.fonts].some(f => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded"); }""")
+    else:
+        assert katex_css.count() == 0, "a page without formulas links the KaTeX style sheet"
     for diagram in page.locator(".diagram-mermaid").all():
-        assert diagram.locator("svg").count() == 1
+        assert diagram.get_attribute("role") == "img" and diagram.get_attribute("aria-label")
+        assert diagram.locator(".diagram-light svg").count() == 1 and diagram.locator(".diagram-dark svg").count() == 1
+        assert diagram.locator(".diagram-light svg").is_visible() and not diagram.locator(".diagram-dark svg").is_visible()
+    ids = page.evaluate("() => [...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    assert not [i for i in ids if i[:1].isdigit() or ":" in i], "an id starting with a digit or with a colon"
+    # Markup html-validate objects to: empty code-line anchors, header cells without scope, empty tabindex.
+    assert page.locator("a[id^=__codelineno]").count() == 0
+    assert page.locator("article th:not([scope])").count() == 0
+    assert page.locator('[tabindex=""]').count() == 0
     toc = page.locator(".md-sidebar--secondary").inner_text()
     assert "\\(" not in toc, "raw TeX left in the table of contents"
     text = page.locator("article").inner_text()
-    assert "$$" not in text and "\\[" not in text and "{{n:" not in text and "::demo[" not in text
+    assert "$$" not in text and "\\[" not in text and "\\(" not in text
+    assert "{{n:" not in text and "::demo[" not in text
     for demo in page.locator("[data-demo]").all():
         assert demo.get_attribute("data-state") == "idle", demo.get_attribute("data-demo")
+
+
+def test_dark_scheme_shows_the_dark_diagrams(browser, base_url):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        page = context.new_page()
+        page.goto(base_url + "training/loop/")
+        assert page.locator("body").get_attribute("data-md-color-scheme") == "slate"
+        diagram = page.locator(".diagram-mermaid").first
+        assert diagram.locator(".diagram-dark svg").is_visible()
+        assert not diagram.locator(".diagram-light svg").is_visible()
+    finally:
+        context.close()
+
+
+def test_search_dialog_has_an_accessible_name(page, base_url):
+    page.goto(base_url)
+    assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label")
+    assert page.locator(".md-search__input").get_attribute("aria-label")
 
 
 def test_search_finds_chinese_words(page, base_url):

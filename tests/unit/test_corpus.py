@@ -2,18 +2,15 @@
 import json
 import os
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "build_tools"))
-
-import corpus as corpus_build  # noqa: E402
-from demos.apps import InputError  # noqa: E402
-from demos.text import MAX_PASTED_CHARS, CharVocab, Corpus, check_text, load_corpus  # noqa: E402
+from build_tools import corpus as corpus_build
+from demos.apps import InputError
+from demos.text import MAX_PASTED_CHARS, CharVocab, Corpus, check_text, load_corpus
 
 PAGE = """# 测试页
 

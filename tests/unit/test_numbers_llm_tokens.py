@@ -4,16 +4,13 @@ A plain-Python BPE (collections.Counter over the pairs, a list walk for each mer
 on the same texts: the book tokenizer at 512 tokens and the English one at its full size; byte figures are
 counted from the UTF-8 encoding; the other rows of the table are checked against their definitions.
 """
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-sys.path.insert(0, str(ROOT / "build_tools"))
-
-from book_numbers import llm_tokens  # noqa: E402
+from build_tools.book_numbers import llm_tokens
 
 
 def plain_merge(seq, pair, new):
