@@ -31,7 +31,7 @@ CDN_PYODIDE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_std
 # ort.wasm.min.mjs loads ort-wasm-simd-threaded.*; ort.webgpu.min.mjs loads the .asyncify build (1.30).
 ORT_FILES = ["ort.wasm.min.mjs", "ort.webgpu.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
              "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]
-KATEX_FILES = ["katex.min.js", "katex.min.css"]
+KATEX_FILES = ["katex.min.css"]  # formulas are rendered at build time: the page needs only the style and fonts
 
 
 def package_version(name):
@@ -114,14 +114,13 @@ def vendor_cdn(wheel):
 
 
 def vendor_static():
-    """ONNX Runtime Web, KaTeX and Mermaid: the same for every profile."""
+    """ONNX Runtime Web and KaTeX's style and fonts (diagrams are inlined SVG): the same for every profile."""
     for name in ORT_FILES:
         copy(NODE / "onnxruntime-web" / "dist" / name, VENDOR / "ort" / name)
     for name in KATEX_FILES:
         copy(NODE / "katex" / "dist" / name, VENDOR / "katex" / name)
     for font in (NODE / "katex" / "dist" / "fonts").glob("*.woff2"):
         copy(font, VENDOR / "katex" / "fonts" / font.name)
-    copy(NODE / "mermaid" / "dist" / "mermaid.min.js", VENDOR / "mermaid" / "mermaid.min.js")
 
 
 def main(argv=None):
