@@ -8,7 +8,7 @@
   Chromium (one browser per build, started only when a diagram is not cached); CSS shows the one that matches
   Material's colour scheme.
 
-Results are cached under ``build/render-cache/`` by a hash of the renderer's version, its options and the source,
+Results are cached under ``.cache/render/`` (git-ignored; the wheel build empties ``build/``) by a hash of the renderer's version, its options and the source,
 so a rebuild (``mkdocs serve``) renders only what changed. A formula or diagram that does not render stops the build
 with the page and the source in the message.
 """
@@ -27,7 +27,7 @@ from mkdocs.utils import get_relative_url
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-CACHE = ROOT / "build" / "render-cache"
+CACHE = ROOT / ".cache" / "render"
 KATEX_SCRIPT = Path(__file__).resolve().parent / "katex_render.mjs"
 KATEX_CSS = "vendor/katex/katex.min.css"
 KATEX_FONTS = "vendor/katex/fonts/"
