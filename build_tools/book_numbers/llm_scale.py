@@ -17,6 +17,8 @@ import math
 import numpy as np
 
 from . import fmt
+from . import llm_product as _biz
+from .llm_text import LLAMA as _LLAMA
 from .theory import grouped, sci
 
 # ---------------------------------------------------------------- published inputs
@@ -41,7 +43,8 @@ MODELS = {
 # Meta Llama 3 model card (2024-04): training time in H100-80GB GPU hours.
 LLAMA_GPU_HOURS = {"llama8": 1.3e6, "llama70": 6.4e6}
 
-# NVIDIA H100 SXM datasheet: 989 TFLOP/s dense BF16 (1,979 with sparsity), 3.35 TB/s HBM3, 80 GB.
+# NVIDIA H100 SXM datasheet: 989 TFLOP/s dense BF16 (1,979 with sparsity), 3.35 TB/s HBM3, 80 GB; checked on a
+# reseller's copy of the datasheet table (archive-lib.hpctech.co.jp, "specifications 1/2 lower without sparsity").
 H100_FLOPS = 989e12
 H100_BANDWIDTH = 3.35e12
 H100_MEMORY = 80e9
@@ -51,9 +54,12 @@ GPU_PRICE_HOUR = 2.0
 # Villalobos et al. 2024 (ICML, arXiv:2211.04325): stock of public human-generated text, about 300T tokens.
 TEXT_STOCK = 300e12
 
-# Meta-Llama-3-8B config.json (Hugging Face, 2024-04); Llama 3.1 8B raises max_position_embeddings to 131072.
-LLAMA3_8B = {"layers": 32, "heads": 32, "kv_heads": 8, "hidden": 4096, "ffn": 14336, "vocab": 128256,
-             "context": 8192, "context_31": 131072}
+# Llama 3 8B / 3.1 8B shape: defined once in llm_text.LLAMA (config.json of Llama 3.1 8B, with its source);
+# Llama 3 8B has the same shape and was trained at 8192 tokens, Llama 3.1 8B raises the context to 131072.
+LLAMA3_8B = {"layers": _LLAMA["num_hidden_layers"], "heads": _LLAMA["num_attention_heads"],
+             "kv_heads": _LLAMA["num_key_value_heads"], "hidden": _LLAMA["hidden_size"],
+             "ffn": _LLAMA["intermediate_size"], "vocab": _LLAMA["vocab_size"],
+             "context": _LLAMA["original_max_position_embeddings"], "context_31": _LLAMA["max_position_embeddings"]}
 
 # List prices per million tokens (USD), as published by the providers; dates in the page.
 # OpenAI gpt-4o-mini-2024-07-18: 0.15 input, 0.60 output. DeepSeek deepseek-chat (DeepSeek-V3), price page
@@ -394,6 +400,7 @@ def serving_numbers():
         "serve_weights_gb": fmt(weights / 1e9, 2),
         "serve_kv_token": grouped(kv_token), "serve_kv_token_kib": fmt(kv_token / 1024, 0),
         "serve_kv_8k_gb": fmt(kv_8k / 1e9, 2), "serve_kv_128k_gb": fmt(kv_128k / 1e9, 2),
+        "serve_kv_8k_gib": fmt(kv_8k / 2 ** 30, 0), "serve_kv_128k_gib": fmt(kv_128k / 2 ** 30, 0),
         "serve_kv_128k_mha_gb": fmt(kv_128k_mha / 1e9, 2),
         "serve_gqa_factor": fmt(cfg["heads"] / cfg["kv_heads"], 0),
     })
@@ -463,6 +470,9 @@ def serving_numbers():
         "serve_breakeven_tps": fmt(breakeven / (hours_month * 3600), 0),
         "serve_breakeven_util": pct(breakeven / (hours_month * 3600) / capacity, 0),
         "serve_capacity_tps": grouped(capacity),
+        # the business pages' rental prices and assumed throughput, quoted here to explain the difference
+        "serve_biz_gpu_low": fmt(_biz.GPU_RUNPOD_COMMUNITY, 1), "serve_biz_gpu_high": fmt(_biz.GPU_AWS_P5_8X / 8, 1),
+        "serve_biz_tps": grouped(_biz.GPU_TOKENS_PER_S),
     })
 
     # quantisation

@@ -280,6 +280,11 @@ def expected_serving(e):
     e.dec("serve_kv_token_kib", 128, 0)
     e.dec("serve_kv_8k_gb", 2 ** 30 / 1e9, 2)
     e.dec("serve_kv_128k_gb", 16 * 2 ** 30 / 1e9, 2)
+    e.dec("serve_biz_gpu_low", 2.69, 1)   # RunPod community cloud, as on business/models.md
+    e.dec("serve_biz_gpu_high", 55.04 / 8, 1)
+    e.int("serve_biz_tps", 2000)
+    e.dec("serve_kv_8k_gib", 1, 0)       # the same caches in GiB, as llm/architecture.md prints them
+    e.dec("serve_kv_128k_gib", 16, 0)
     e.dec("serve_kv_128k_mha_gb", 64 * 2 ** 30 / 1e9, 2)
     e.dec("serve_gqa_factor", 4, 0)
 
@@ -468,3 +473,9 @@ def test_each_page_ends_with_exercises_and_references():
         assert heads[-2:] == ["练习", "参考文献"], (page, heads[-2:])
         exercises = text.split("## 练习")[1].split("## 参考文献")[0]
         assert 3 <= exercises.count('??? success "答案"') <= 5, page
+
+
+def test_llama_shape_is_shared_with_the_architecture_page():
+    from build_tools.book_numbers import llm_text
+    assert llm_scale.llama_params(llm_scale.LLAMA3_8B) == llm_text.llama_total_params()
+    assert llm_scale.kv_bytes_per_token(llm_scale.LLAMA3_8B) == llm_text.kv_bytes_per_token(32, 8, 128)
