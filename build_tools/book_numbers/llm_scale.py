@@ -51,8 +51,10 @@ H100_MEMORY = 80e9
 # The rental price DeepSeek-V3's technical report assumes (arXiv:2412.19437, 2024-12): 2 USD per GPU hour.
 GPU_PRICE_HOUR = 2.0
 
-# Villalobos et al. 2024 (ICML, arXiv:2211.04325): stock of public human-generated text, about 300T tokens.
+# Villalobos et al. 2024 (ICML, arXiv:2211.04325): effective stock of public human-generated text, about 300T
+# tokens, 90% confidence interval 100T to 1000T (Epoch AI summary of the paper, 2024-06).
 TEXT_STOCK = 300e12
+TEXT_STOCK_CI = (100e12, 1000e12)
 
 # Llama 3 8B / 3.1 8B shape: defined once in llm_text.LLAMA (config.json of Llama 3.1 8B, with its source);
 # Llama 3 8B has the same shape and was trained at 8192 tokens, Llama 3.1 8B raises the context to 131072.
@@ -205,6 +207,7 @@ def scaling_numbers():
     n_stock = TEXT_STOCK / 20
     out.update({
         "scal_stock": fmt(TEXT_STOCK / 1e12, 0),
+        "scal_stock_lo": grouped(TEXT_STOCK_CI[0] / 1e12), "scal_stock_hi": grouped(TEXT_STOCK_CI[1] / 1e12),
         "scal_llama_share": pct(MODELS["llama70"][1] / TEXT_STOCK, 0),
         "scal_stock_n": fmt(n_stock / 1e12, 0),
         "scal_stock_c": sci(6 * n_stock * TEXT_STOCK, 1),

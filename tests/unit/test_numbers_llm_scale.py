@@ -130,6 +130,8 @@ def expected_scaling(e):
         e.dec("scal_em_acc{}".format(i + 1), 100 * acc, 1)
 
     e.dec("scal_stock", 300, 0)
+    e.int("scal_stock_lo", 100)          # 90% interval of Villalobos et al.
+    e.int("scal_stock_hi", 1000)
     e.dec("scal_llama_share", 5, 0)
     e.dec("scal_stock_n", 15, 0)
     e.sci("scal_stock_c", 6 * 15e12 * 300e12, 1)
