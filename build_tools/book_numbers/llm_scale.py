@@ -46,6 +46,7 @@ LLAMA_GPU_HOURS = {"llama8": 1.3e6, "llama70": 6.4e6}
 # NVIDIA H100 SXM datasheet: 989 TFLOP/s dense BF16 (1,979 with sparsity), 3.35 TB/s HBM3, 80 GB; checked on a
 # reseller's copy of the datasheet table (archive-lib.hpctech.co.jp, "specifications 1/2 lower without sparsity").
 H100_FLOPS = 989e12
+H100_FLOPS_SPARSE = 1979e12  # the datasheet's headline figure, with 2:4 sparsity
 H100_BANDWIDTH = 3.35e12
 H100_MEMORY = 80e9
 # The rental price DeepSeek-V3's technical report assumes (arXiv:2412.19437, 2024-12): 2 USD per GPU hour.
@@ -412,6 +413,7 @@ def serving_numbers():
     bound = H100_BANDWIDTH / weights
     out.update({
         "serve_bw_tbs": fmt(H100_BANDWIDTH / 1e12, 2), "serve_flops_tf": fmt(H100_FLOPS / 1e12, 0),
+        "serve_flops_sparse_tf": grouped(H100_FLOPS_SPARSE / 1e12),
         "serve_mem_gb": fmt(H100_MEMORY / 1e9, 0),
         "serve_ridge": fmt(H100_FLOPS / H100_BANDWIDTH, 0),
         "serve_bound_tps": fmt(bound, 0), "serve_bound_ms": fmt(1000 / bound, 2),

@@ -285,6 +285,7 @@ def expected_serving(e):
     e.dec("serve_biz_gpu_low", 2.69, 1)   # RunPod community cloud, as on business/models.md
     e.dec("serve_biz_gpu_high", 55.04 / 8, 1)
     e.int("serve_biz_tps", 2000)
+    e.int("serve_flops_sparse_tf", 1979)     # with sparsity; the dense 989 is half of it, rounded down
     e.dec("serve_kv_8k_gib", 1, 0)       # the same caches in GiB, as llm/architecture.md prints them
     e.dec("serve_kv_128k_gib", 16, 0)
     e.dec("serve_kv_128k_mha_gb", 64 * 2 ** 30 / 1e9, 2)
