@@ -279,9 +279,10 @@ DS_OUT_OFFPEAK, DS_OUT_PEAK = 0.60, 1.20
 # The same page before 2026-08-16 (deepseek-v4-flash, one price at all hours) and the first peak /
 # off-peak prices announced on it for 2026-08-16: output 0.28 -> 0.66 off-peak, 1.32 peak.
 DS_OUT_BEFORE, DS_OUT_AUG_OFFPEAK, DS_OUT_AUG_PEAK = 0.28, 0.66, 1.32
-# Anthropic, Claude Sonnet 4.5, USD per million tokens, as of 2025-11-25 (platform.claude.com pricing
-# page as transcribed in the cogito-claude crate documentation); the official page lists the same.
-SONNET_IN, SONNET_OUT = 3.0, 15.0
+# Anthropic, Claude Sonnet 5.5, USD per million tokens: platform.claude.com/docs/.../models/sonnet-5-5/overview
+# (stored copy, undated; read 2026-12-03). The same docs mark Claude Sonnet 4.5 (3 / 15, released 2025-09-29)
+# as deprecated and retiring on 2026-11-30, with Sonnet 5.5 as its replacement.
+SONNET_IN, SONNET_OUT = 2.0, 10.0
 # OpenAI gpt-5, USD per million tokens, "openai.com/api/pricing as of 2026-Q2" (openai-cost crate).
 GPT5_IN, GPT5_OUT = 1.25, 10.0
 

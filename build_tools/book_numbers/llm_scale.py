@@ -17,6 +17,8 @@ import math
 import numpy as np
 
 from . import fmt
+from . import llm_product as _biz
+from .llm_text import LLAMA as _LLAMA
 from .theory import grouped, sci
 
 # ---------------------------------------------------------------- published inputs
@@ -41,19 +43,26 @@ MODELS = {
 # Meta Llama 3 model card (2024-04): training time in H100-80GB GPU hours.
 LLAMA_GPU_HOURS = {"llama8": 1.3e6, "llama70": 6.4e6}
 
-# NVIDIA H100 SXM datasheet: 989 TFLOP/s dense BF16 (1,979 with sparsity), 3.35 TB/s HBM3, 80 GB.
+# NVIDIA H100 SXM datasheet: 989 TFLOP/s dense BF16 (1,979 with sparsity), 3.35 TB/s HBM3, 80 GB; checked on a
+# reseller's copy of the datasheet table (archive-lib.hpctech.co.jp, "specifications 1/2 lower without sparsity").
 H100_FLOPS = 989e12
+H100_FLOPS_SPARSE = 1979e12  # the datasheet's headline figure, with 2:4 sparsity
 H100_BANDWIDTH = 3.35e12
 H100_MEMORY = 80e9
 # The rental price DeepSeek-V3's technical report assumes (arXiv:2412.19437, 2024-12): 2 USD per GPU hour.
 GPU_PRICE_HOUR = 2.0
 
-# Villalobos et al. 2024 (ICML, arXiv:2211.04325): stock of public human-generated text, about 300T tokens.
+# Villalobos et al. 2024 (ICML, arXiv:2211.04325): effective stock of public human-generated text, about 300T
+# tokens, 90% confidence interval 100T to 1000T (Epoch AI summary of the paper, 2024-06).
 TEXT_STOCK = 300e12
+TEXT_STOCK_CI = (100e12, 1000e12)
 
-# Meta-Llama-3-8B config.json (Hugging Face, 2024-04); Llama 3.1 8B raises max_position_embeddings to 131072.
-LLAMA3_8B = {"layers": 32, "heads": 32, "kv_heads": 8, "hidden": 4096, "ffn": 14336, "vocab": 128256,
-             "context": 8192, "context_31": 131072}
+# Llama 3 8B / 3.1 8B shape: defined once in llm_text.LLAMA (config.json of Llama 3.1 8B, with its source);
+# Llama 3 8B has the same shape and was trained at 8192 tokens, Llama 3.1 8B raises the context to 131072.
+LLAMA3_8B = {"layers": _LLAMA["num_hidden_layers"], "heads": _LLAMA["num_attention_heads"],
+             "kv_heads": _LLAMA["num_key_value_heads"], "hidden": _LLAMA["hidden_size"],
+             "ffn": _LLAMA["intermediate_size"], "vocab": _LLAMA["vocab_size"],
+             "context": _LLAMA["original_max_position_embeddings"], "context_31": _LLAMA["max_position_embeddings"]}
 
 # List prices per million tokens (USD), as published by the providers; dates in the page.
 # OpenAI gpt-4o-mini-2024-07-18: 0.15 input, 0.60 output. DeepSeek deepseek-chat (DeepSeek-V3), price page
@@ -199,6 +208,7 @@ def scaling_numbers():
     n_stock = TEXT_STOCK / 20
     out.update({
         "scal_stock": fmt(TEXT_STOCK / 1e12, 0),
+        "scal_stock_lo": grouped(TEXT_STOCK_CI[0] / 1e12), "scal_stock_hi": grouped(TEXT_STOCK_CI[1] / 1e12),
         "scal_llama_share": pct(MODELS["llama70"][1] / TEXT_STOCK, 0),
         "scal_stock_n": fmt(n_stock / 1e12, 0),
         "scal_stock_c": sci(6 * n_stock * TEXT_STOCK, 1),
@@ -394,6 +404,7 @@ def serving_numbers():
         "serve_weights_gb": fmt(weights / 1e9, 2),
         "serve_kv_token": grouped(kv_token), "serve_kv_token_kib": fmt(kv_token / 1024, 0),
         "serve_kv_8k_gb": fmt(kv_8k / 1e9, 2), "serve_kv_128k_gb": fmt(kv_128k / 1e9, 2),
+        "serve_kv_8k_gib": fmt(kv_8k / 2 ** 30, 0), "serve_kv_128k_gib": fmt(kv_128k / 2 ** 30, 0),
         "serve_kv_128k_mha_gb": fmt(kv_128k_mha / 1e9, 2),
         "serve_gqa_factor": fmt(cfg["heads"] / cfg["kv_heads"], 0),
     })
@@ -402,6 +413,7 @@ def serving_numbers():
     bound = H100_BANDWIDTH / weights
     out.update({
         "serve_bw_tbs": fmt(H100_BANDWIDTH / 1e12, 2), "serve_flops_tf": fmt(H100_FLOPS / 1e12, 0),
+        "serve_flops_sparse_tf": grouped(H100_FLOPS_SPARSE / 1e12),
         "serve_mem_gb": fmt(H100_MEMORY / 1e9, 0),
         "serve_ridge": fmt(H100_FLOPS / H100_BANDWIDTH, 0),
         "serve_bound_tps": fmt(bound, 0), "serve_bound_ms": fmt(1000 / bound, 2),
@@ -463,6 +475,9 @@ def serving_numbers():
         "serve_breakeven_tps": fmt(breakeven / (hours_month * 3600), 0),
         "serve_breakeven_util": pct(breakeven / (hours_month * 3600) / capacity, 0),
         "serve_capacity_tps": grouped(capacity),
+        # the business pages' rental prices and assumed throughput, quoted here to explain the difference
+        "serve_biz_gpu_low": fmt(_biz.GPU_RUNPOD_COMMUNITY, 1), "serve_biz_gpu_high": fmt(_biz.GPU_AWS_P5_8X / 8, 1),
+        "serve_biz_tps": grouped(_biz.GPU_TOKENS_PER_S),
     })
 
     # quantisation

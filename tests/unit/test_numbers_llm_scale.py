@@ -130,6 +130,8 @@ def expected_scaling(e):
         e.dec("scal_em_acc{}".format(i + 1), 100 * acc, 1)
 
     e.dec("scal_stock", 300, 0)
+    e.int("scal_stock_lo", 100)          # 90% interval of Villalobos et al.
+    e.int("scal_stock_hi", 1000)
     e.dec("scal_llama_share", 5, 0)
     e.dec("scal_stock_n", 15, 0)
     e.sci("scal_stock_c", 6 * 15e12 * 300e12, 1)
@@ -280,6 +282,12 @@ def expected_serving(e):
     e.dec("serve_kv_token_kib", 128, 0)
     e.dec("serve_kv_8k_gb", 2 ** 30 / 1e9, 2)
     e.dec("serve_kv_128k_gb", 16 * 2 ** 30 / 1e9, 2)
+    e.dec("serve_biz_gpu_low", 2.69, 1)   # RunPod community cloud, as on business/models.md
+    e.dec("serve_biz_gpu_high", 55.04 / 8, 1)
+    e.int("serve_biz_tps", 2000)
+    e.int("serve_flops_sparse_tf", 1979)     # with sparsity; the dense 989 is half of it, rounded down
+    e.dec("serve_kv_8k_gib", 1, 0)       # the same caches in GiB, as llm/architecture.md prints them
+    e.dec("serve_kv_128k_gib", 16, 0)
     e.dec("serve_kv_128k_mha_gb", 64 * 2 ** 30 / 1e9, 2)
     e.dec("serve_gqa_factor", 4, 0)
 
@@ -468,3 +476,9 @@ def test_each_page_ends_with_exercises_and_references():
         assert heads[-2:] == ["练习", "参考文献"], (page, heads[-2:])
         exercises = text.split("## 练习")[1].split("## 参考文献")[0]
         assert 3 <= exercises.count('??? success "答案"') <= 5, page
+
+
+def test_llama_shape_is_shared_with_the_architecture_page():
+    from build_tools.book_numbers import llm_text
+    assert llm_scale.llama_params(llm_scale.LLAMA3_8B) == llm_text.llama_total_params()
+    assert llm_scale.kv_bytes_per_token(llm_scale.LLAMA3_8B) == llm_text.kv_bytes_per_token(32, 8, 128)
