@@ -399,7 +399,8 @@ def test_each_number_is_printed_on_its_page(table, prefix):
     used = set(KEY.findall(page_text(PAGES[prefix])))
     mine = {k for k in table if k.startswith(prefix)}
     assert not sorted(mine - used)
-    assert not sorted(k for k in used if k not in table)
+    # the tokens page also prints the measured token costs (tok_ keys of llm_tokens.py, tested there)
+    assert not sorted(k for k in used if k.startswith(tuple(PAGES)) and k not in table)
 
 
 def test_grouped_numbers_inside_formulas_are_wrapped_in_text(table):
