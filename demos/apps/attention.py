@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from demos.apps import InputError, choice, number
+from demos.apps.settings import Choice, Number, Settings, Text, ascii_text, shown
 from demos.attention import Embedding, PositionalEncoding, TransformerBlock
 from demos.data import TOKEN_TASKS
 from demos.layers import Dense, Sequential
@@ -28,7 +28,15 @@ N_EXAMPLES = 4     # held-out sequences whose attention the page can show
 BATCH = 32
 TARGET_ACCURACY = 0.9
 VIEW_EVERY = 0.25  # seconds of training between two snapshots of the plots
-TASKS = ("reverse", "sort")
+SETTINGS = Settings(
+    Choice("task", "任务", "reverse", [("reverse", "反转"), ("sort", "排序")]),
+    Number("length", "序列长度", 6, 4, MAX_LENGTH, integer=True),
+    Number("d_model", "模型宽度 d_model", 32, 4, 64, integer=True),
+    Number("lr", "学习率", 0.01, 1e-6, 10.0),
+    Number("steps", "训练步数", 300, 1, 5000, integer=True),
+    Text("example", "自己的示例（可留空）", "", max_length=100,
+         help="用空格分开的 0–7 的整数，个数等于序列长度，例如 3 1 4 1 5 2"),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
 # what each task's answer is for a given input (the same rule as demos.data's generators)
 ANSWER = {
     "reverse": lambda x: x[:, ::-1],
@@ -54,26 +62,24 @@ def needed(task, x, y):
 
 def parse_example(text, length):
     """'3 1 4 1 5 2' -> int64 (1, length); empty text -> None."""
-    text = str(text or "").strip()
+    text = ascii_text(text)
     if not text:
         return None
+    field = SETTINGS["example"]
     parts = [p for p in re.split(r"[\s,，、]+", text) if p]
-    if not all(p.isdigit() and int(p) < VOCAB for p in parts):
-        raise InputError("示例序列只能包含 0 到 {} 的整数，用空格分开（收到 “{}”）".format(VOCAB - 1, text))
+    if not all(re.match(r"^[0-9]$", p) and int(p) < VOCAB for p in parts):
+        field.fail("只能包含 0 到 {} 的整数，用空格分开（现在是 “{}”）。".format(VOCAB - 1, shown(text)))
     if len(parts) != length:
-        raise InputError("示例序列要有 {} 个数，与序列长度一致（现在有 {} 个）".format(length, len(parts)))
+        field.fail("要有 {} 个数，与序列长度一致（现在有 {} 个）。".format(length, len(parts)))
     return np.array([[int(p) for p in parts]], dtype=np.int64)
 
 
 class Session:
     def __init__(self, params):
-        self.task = choice(params, "task", "reverse", list(TASKS), label="任务")
-        self.length = number(params, "length", 6, 4, MAX_LENGTH, integer=True, label="序列长度")
-        d_model = number(params, "d_model", 32, 4, 64, integer=True, label="模型宽度 d_model")
-        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
-        self.steps = number(params, "steps", 300, 1, 5000, integer=True, label="训练步数")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
-        custom = parse_example(params.get("example", ""), self.length)
+        v = SETTINGS.read(params)
+        self.task, self.length, self.lr, self.steps = v["task"], v["length"], v["lr"], v["steps"]
+        d_model, seed = v["d_model"], v["seed"]
+        custom = parse_example(v["example"], self.length)
 
         self.x_train, self.y_train, self.x_test, self.y_test = split(self.task, self.length, seed)
         shown = self.x_test[:N_EXAMPLES]

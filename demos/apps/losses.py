@@ -12,13 +12,17 @@ import time
 
 import numpy as np
 
-from demos.apps import choice, number
+from demos.apps.settings import Choice, Number, Settings
 from demos.layers import Sigmoid
 from demos.losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
 
 Z_MIN, Z_MAX, Z_STEP = -8.0, 8.0, 0.05
 GRID = np.round(np.linspace(Z_MIN, Z_MAX, int(round((Z_MAX - Z_MIN) / Z_STEP)) + 1), 10)
 LOSSES = ("mse", "bce", "softmax_ce")
+SETTINGS = Settings(
+    Choice("target", "真实标签 y", "1", [("1", "y = 1（正类）"), ("0", "y = 0（负类）")]),
+    Number("classes", "softmax 的类别数 K", 3, 2, 10, integer=True),
+    Number("z", "预测的 logit z（也可以在图上拖动）", -4.0, Z_MIN, Z_MAX, step=Z_STEP, slider=True))
 
 
 def mse_on_probability(z, y):
@@ -52,11 +56,8 @@ def evaluate(z, y, classes):
 
 class Session:
     def __init__(self, params):
-        self.z = number(params, "z", -4.0, Z_MIN, Z_MAX, label="「logit z」")
-        # the page's select sends "1" / "0"; accept the numbers 1 / 0 too
-        target = {"target": str(params.get("target", "1"))}
-        self.y = int(choice(target, "target", "1", ["1", "0"], label="「真实标签 y」"))
-        self.classes = number(params, "classes", 3, 2, 10, integer=True, label="「softmax 的类别数 K」")
+        v = SETTINGS.read(params)
+        self.z, self.y, self.classes = v["z"], int(v["target"]), v["classes"]
         self.curves = {name: {"loss": [], "grad": []} for name in LOSSES}
         self.probability = []  # p = σ(z) at each grid point, for the page's readout
         self.index = 0

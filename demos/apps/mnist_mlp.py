@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from demos.apps import asset_path, number
+from demos.apps import asset_path
+from demos.apps.settings import Choice, Flag, Number, Settings
 from demos.data import load_mnist
 from demos.layers import Dense, ReLU, Sequential
 from demos.losses import SoftmaxCrossEntropy
@@ -22,6 +23,17 @@ DEFAULT_LR = 0.003
 MAX_MISTAKES = 24
 DIVERGED_LOSS = 20.0  # ln 10 ≈ 2.3 is a uniform guess; a mean of 20 means confidently wrong answers
 STUCK_ACCURACY = 0.2  # ten classes: guessing gets 10 %
+
+SEED = Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True)
+SETTINGS = Settings(
+    Choice("hidden", "隐藏层大小", "128",
+           [("32", "32"), ("64", "64"), ("128", "128"), ("256", "256（较慢）"), ("500", "500（源文设置，很慢）")]),
+    Number("lr", "学习率", DEFAULT_LR, 1e-5, 1.0),
+    Number("batch", "批大小", 64, 1, 1000, integer=True),
+    Number("epochs", "训练轮数", 15, 1, 200, integer=True),
+    Number("seconds", "时间上限（秒）", 60, 1, 600),
+    Flag("shift", "随机平移", True),
+    SEED)
 
 _mnist = None
 
@@ -75,19 +87,17 @@ class Session:
     the final figures on all of them. Subclasses (the CNN demo) change the model and the input shape.
     """
 
-    LR, BATCH, EPOCHS, SECONDS = DEFAULT_LR, 64, 15, 60
+    SETTINGS = SETTINGS
     SAMPLES_PER_EVAL = 6400
     EVAL_IMAGES = 2000
 
     def __init__(self, params):
-        self.lr = number(params, "lr", self.LR, 1e-5, 1.0, label="学习率")
-        self.batch = number(params, "batch", self.BATCH, 1, 1000, integer=True, label="批大小")
-        self.epochs = number(params, "epochs", self.EPOCHS, 1, 200, integer=True, label="训练轮数")
-        self.budget = number(params, "seconds", self.SECONDS, 1, 600, label="时间上限（秒）")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
+        v = self.SETTINGS.read(params)
+        self.lr, self.batch, self.epochs, self.budget = v["lr"], v["batch"], v["epochs"], v["seconds"]
+        self.safe_lr = self.SETTINGS["lr"].default  # what a message suggests after a blow-up
         (self.x_train, self.y_train), (self.x_test, self.y_test) = mnist()
-        self.rng = np.random.RandomState(seed)
-        self.model = self.build_model(params, self.rng)
+        self.rng = np.random.RandomState(v["seed"])
+        self.model = self.build_model(v, self.rng)
         self.loss_fn = SoftmaxCrossEntropy()
         self.optimizer = Adam(self.lr)
         self.steps_per_epoch = int(math.ceil(len(self.y_train) / self.batch))
@@ -106,9 +116,8 @@ class Session:
         self.finished_by = None
         self._evaluate()
 
-    def build_model(self, params, rng):
-        self.hidden = number(params, "hidden", 128, 8, 1024, integer=True, label="隐藏层大小")
-        self.shift = bool(params.get("shift", True))
+    def build_model(self, v, rng):
+        self.hidden, self.shift = int(v["hidden"]), v["shift"]
         return Sequential([Dense(784, self.hidden, rng), ReLU(), Dense(self.hidden, 10, rng)])
 
     def inputs(self, images, training=False):
@@ -123,7 +132,7 @@ class Session:
         logits = self.model.forward(self.inputs(self.x_train[idx], training=True))
         loss = self.loss_fn.forward(logits, labels)
         if not np.isfinite(loss):
-            raise diverged(self.step + 1, loss, self.lr, self.LR)
+            raise diverged(self.step + 1, loss, self.lr, self.safe_lr)
         self.model.backward(self.loss_fn.backward())
         # The run ends with the last epoch or at the time budget, whichever comes first: on a slow machine the
         # budget decides, and the rate must still have come down by then.
@@ -134,7 +143,7 @@ class Session:
         self.window_hits += int(np.sum(logits.argmax(axis=1) == labels))
         self.window_seen += len(idx)
         if len(self.window_loss) >= 20 and np.mean(self.window_loss[-20:]) > DIVERGED_LOSS:
-            raise diverged(self.step, float(np.mean(self.window_loss[-20:])), self.lr, self.LR)
+            raise diverged(self.step, float(np.mean(self.window_loss[-20:])), self.lr, self.safe_lr)
         self.pos += self.batch
         if self.pos >= len(self.y_train):
             self.epoch += 1
@@ -149,10 +158,10 @@ class Session:
         self.window_hits = self.window_seen = 0
         # A too small rate is merely slow; a too large one can kill every ReLU at once (output 0 for all inputs),
         # and then the loss stays at ln 10 without ever blowing up.
-        if accuracy < STUCK_ACCURACY and self.step >= 3 * self.eval_every and self.lr > self.LR:
+        if accuracy < STUCK_ACCURACY and self.step >= 3 * self.eval_every and self.lr > self.safe_lr:
             raise Divergence("训练停滞了：{} 步之后测试准确率还只有 {:.0%}，和随便猜差不多。学习率 {} 太大，"
                              "一次更新就可能让 ReLU 神经元全部“死掉”（输出恒为 0）；请调小（例如 {}）后重试。".format(
-                                 self.step, accuracy, self.lr, self.LR))
+                                 self.step, accuracy, self.lr, self.safe_lr))
         if self.seconds_to_95 is None and accuracy >= 0.95:
             self.seconds_to_95 = round(self.seconds, 2)
 

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from demos.apps import choice, number
+from demos.apps.settings import Choice, Number, Settings, bound_text
 from demos.optim import SGD, Adam, Momentum
 from demos.train import Divergence
 
@@ -41,6 +41,20 @@ SURFACES = {
     "rosenbrock": (rosenbrock, (-2.0, 2.0, -1.0, 3.0), [(1.0, 1.0, "最小值")]),
     "saddle": (saddle, (-2.5, 2.5, -2.0, 2.0), [(0.0, 1.0, "最小值"), (0.0, -1.0, "最小值"), (0.0, 0.0, "鞍点")]),
 }
+
+
+# The start point's declared range covers every surface's view; each surface then checks its own view.
+SETTINGS = Settings(
+    Choice("surface", "曲面", "quadratic", [("quadratic", "病态二次函数"), ("rosenbrock", "Rosenbrock"), ("saddle", "鞍点")]),
+    Number("lr_gd", "GD 学习率", 0.035, 1e-8, 100.0),
+    Number("lr_momentum", "Momentum 学习率", 0.035, 1e-8, 100.0),
+    Number("beta", "Momentum β", 0.9, 0.0, 0.999),
+    Number("lr_adam", "Adam 学习率", 0.1, 1e-8, 100.0),
+    Number("beta1", "Adam β1", 0.9, 0.0, 0.999),
+    Number("beta2", "Adam β2", 0.999, 0.0, 0.99999),
+    Number("steps", "步数", 150, 1, 20000, integer=True),
+    Number("x0", "起点 x", -4.0, -5.0, 5.0),
+    Number("y0", "起点 y", 1.5, -2.0, 3.0))
 
 
 def surface_grid(f, extent, size=GRID_SIZE):
@@ -89,21 +103,20 @@ class Runner:
 
 class Session:
     def __init__(self, params):
-        self.surface = choice(params, "surface", "quadratic", list(SURFACES), label="「曲面」")
+        v = SETTINGS.read(params)
+        self.surface, self.steps, self.beta = v["surface"], v["steps"], v["beta"]
         self.f, self.extent, self.marks = SURFACES[self.surface]
         x0, x1, y0, y1 = self.extent
-        start = (number(params, "x0", -4.0, x0, x1, label="「起点 x」"),
-                 number(params, "y0", 1.5, y0, y1, label="「起点 y」"))
-        self.steps = number(params, "steps", 150, 1, 20000, integer=True, label="「步数」")
-        lrs = {name: number(params, "lr_" + name, default, 1e-8, 100.0, label="「" + NAMES[name] + " 的学习率」")
-               for name, default in (("gd", 0.035), ("momentum", 0.035), ("adam", 0.1))}
-        self.beta = number(params, "beta", 0.9, 0.0, 0.999, label="「Momentum 的 β」")
-        beta1 = number(params, "beta1", 0.9, 0.0, 0.999, label="「Adam 的 β1」")
-        beta2 = number(params, "beta2", 0.999, 0.0, 0.99999, label="「Adam 的 β2」")
+        for name, low, high in (("x0", x0, x1), ("y0", y0, y1)):
+            if not low <= v[name] <= high:
+                SETTINGS[name].fail("在这个曲面上必须在 {} 到 {} 之间（现在是 {:g}）。".format(
+                    bound_text(low), bound_text(high), v[name]))
+        start = (v["x0"], v["y0"])
+        lrs = {name: v["lr_" + name] for name in NAMES}
         optimizers = {
             "gd": SGD(lrs["gd"]),
             "momentum": Momentum(lrs["momentum"], beta=self.beta),
-            "adam": Adam(lrs["adam"], beta1=beta1, beta2=beta2),
+            "adam": Adam(lrs["adam"], beta1=v["beta1"], beta2=v["beta2"]),
         }
         self.lrs = lrs
         self.runners = [Runner(name, opt, start, self.f) for name, opt in optimizers.items()]

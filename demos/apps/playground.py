@@ -7,43 +7,57 @@ boundary) and, per finished epoch, the loss and accuracy on both sets. The run s
 training accuracy reaches the target, or after the maximum number of epochs or seconds.
 """
 import math
+import re
 import time
 
 import numpy as np
 
 from demos import data
-from demos.apps import InputError, choice, number
+from demos.apps import InputError
+from demos.apps.settings import Choice, Number, Settings, Text, ascii_text, shown
 from demos.layers import Dense, ReLU, Sequential, Sigmoid, Softmax, Tanh
 from demos.losses import SoftmaxCrossEntropy
 from demos.optim import OPTIMISERS
 from demos.train import Divergence, Trainer
 
 ACTIVATIONS = {"relu": (ReLU, "he_uniform"), "tanh": (Tanh, "xavier_uniform"), "sigmoid": (Sigmoid, "xavier_uniform")}
-DATASETS = {"xor": "XOR", "circles": "圆环", "spiral": "螺旋", "blobs": "高斯团"}
 GRID = 40
 TEST_SHARE = 0.2
 MAX_LAYERS, MAX_UNITS = 4, 64
 
+SETTINGS = Settings(
+    Choice("dataset", "数据集", "spiral",
+           [("spiral", "螺旋（3 类）"), ("xor", "XOR"), ("circles", "圆环"), ("blobs", "高斯团（3 类）")]),
+    Number("noise", "噪声", 0.1, 0.0, 1.0),
+    Number("points", "点数", 300, 20, 2000, integer=True),
+    Text("layers", "隐藏层（如 16-16）", "16-16", max_length=40,
+         help="每个隐藏层的神经元数，用 - 分隔，最多 4 层、每层 1 到 64 个；写 0 表示没有隐藏层"),
+    Choice("activation", "激活函数", "tanh", [("tanh", "tanh"), ("relu", "ReLU"), ("sigmoid", "sigmoid")]),
+    Choice("optimizer", "优化器", "adam", [("adam", "Adam"), ("momentum", "Momentum"), ("sgd", "SGD")]),
+    Number("lr", "学习率", 0.03, 1e-6, 10.0),
+    Number("batch", "批大小", 32, 1, 2000, integer=True),
+    Number("target", "目标训练准确率", 0.95, 0.5, 1.0),
+    Number("max_epochs", "最多轮数", 2000, 1, 100000, integer=True),
+    Number("max_seconds", "最长训练秒数", 60, 1, 600),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
+
 
 def parse_layers(value):
     """'16-16' (or [16, 16]) -> [16, 16]; '' or '0' -> [] (no hidden layer: a linear classifier)."""
+    field = SETTINGS["layers"]
     if isinstance(value, (list, tuple)):
         parts = [str(v) for v in value]
     else:
-        text = str(value).strip()
+        text = ascii_text(value)
         parts = [] if text in ("", "0") else [p.strip() for p in text.split("-")]
     if len(parts) > MAX_LAYERS:
-        raise InputError("隐藏层最多 {} 层（收到 {} 层：{}）".format(MAX_LAYERS, len(parts), value))
+        field.fail("最多 {} 层（现在是 {} 层）。".format(MAX_LAYERS, len(parts)))
     units = []
     for part in parts:
-        try:
-            n = float(part)
-        except ValueError:
-            n = float("nan")
-        if not (math.isfinite(n) and n == int(n) and 1 <= n <= MAX_UNITS):
-            raise InputError("隐藏层写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 {} 之间的整数（收到 {!r}）".format(
-                MAX_UNITS, part))
-        units.append(int(n))
+        if not (re.match(r"^[0-9]{1,3}$", part) and 1 <= int(part) <= MAX_UNITS):
+            field.fail("写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 {} 之间的整数（现在有 “{}”）。".format(
+                MAX_UNITS, shown(part)))
+        units.append(int(part))
     return units
 
 
@@ -66,18 +80,12 @@ def grid_points(extent, size=GRID):
 
 class Session:
     def __init__(self, params):
-        self.dataset = choice(params, "dataset", "spiral", list(DATASETS), label="「数据集」")
-        noise = number(params, "noise", 0.1, 0.0, 1.0, label="「噪声」")
-        points = number(params, "points", 300, 20, 2000, integer=True, label="「点数」")
-        self.units = parse_layers(params.get("layers", "16-16"))
-        activation = choice(params, "activation", "tanh", list(ACTIVATIONS), label="「激活函数」")
-        optimizer = choice(params, "optimizer", "adam", list(OPTIMISERS), label="「优化器」")
-        self.lr = number(params, "lr", 0.03, 1e-6, 10.0, label="「学习率」")
-        batch = number(params, "batch", 32, 1, 2000, integer=True, label="「批大小」")
-        self.target = number(params, "target", 0.95, 0.5, 1.0, label="「目标准确率」")
-        self.max_epochs = number(params, "max_epochs", 2000, 1, 100000, integer=True, label="「最多轮数」")
-        self.max_seconds = number(params, "max_seconds", 60, 1, 600, label="「最长训练秒数」")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="「随机种子」")
+        v = SETTINGS.read(params)
+        self.dataset, self.lr, self.target = v["dataset"], v["lr"], v["target"]
+        self.max_epochs, self.max_seconds = v["max_epochs"], v["max_seconds"]
+        noise, points, batch, seed = v["noise"], v["points"], v["batch"], v["seed"]
+        self.units = parse_layers(params.get("layers", v["layers"]))
+        activation, optimizer = v["activation"], v["optimizer"]
 
         x, y = data.DATASETS_2D[self.dataset](n=points, noise=noise, seed=seed)
         self.classes = int(y.max()) + 1

@@ -3,7 +3,7 @@ import time
 
 import numpy as np
 
-from demos.apps import number
+from demos.apps.settings import Number, Settings
 from demos.layers import Dense, ReLU, Sequential
 from demos.losses import MSE
 from demos.optim import SGD
@@ -13,15 +13,19 @@ X = np.array([[1.0], [2.0], [3.0]], dtype=np.float32)  # shape (3, 1): three sam
 Y = 2 * X
 CURVE_X = np.linspace(0.0, 4.0, 41, dtype=np.float32).reshape(-1, 1)
 
+SETTINGS = Settings(
+    Number("lr", "学习率", 0.01, 1e-6, 10.0),
+    Number("epochs", "训练轮数", 1000, 1, 100000, integer=True),
+    Number("hidden", "隐藏层大小", 10, 1, 512, integer=True),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
+
 
 class Session:
     def __init__(self, params):
-        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
-        self.epochs = number(params, "epochs", 1000, 1, 100000, integer=True, label="训练轮数")
-        hidden = number(params, "hidden", 10, 1, 512, integer=True, label="隐藏层大小")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
-        rng = np.random.RandomState(seed)
-        self.model = Sequential([Dense(1, hidden, rng), ReLU(), Dense(hidden, 1, rng)])
+        v = SETTINGS.read(params)
+        self.lr, self.epochs = v["lr"], v["epochs"]
+        rng = np.random.RandomState(v["seed"])
+        self.model = Sequential([Dense(1, v["hidden"], rng), ReLU(), Dense(v["hidden"], 1, rng)])
         self.loss_fn = MSE()
         self.optimizer = SGD(lr=self.lr)
         self.epoch = 0

@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from demos.apps import number
+from demos.apps.settings import Choice, Flag, Number, Settings
 from demos.layers import Dense, Layer
 from demos.losses import MSE
 from demos.optim import Adam, clip_grad_norm
@@ -30,6 +30,17 @@ TARGET_MSE = 1e-3  # held-out one-step MSE counted as "learned" (the wave's vari
 MAX_LOSS = 1e3     # targets lie in [-1, 1]: a squared error this large means the weights blew up
 HEATMAP_UNITS = 32  # the page draws at most this many hidden units (keeps a redraw to a few thousand cells)
 VIEW_EVERY = 0.25  # seconds of training between two snapshots of the plots
+
+SETTINGS = Settings(
+    Number("hidden", "隐藏单元数", 16, 1, 64, integer=True),
+    Number("length", "序列长度 T", 20, 2, 100, integer=True),
+    Number("lr", "学习率", 0.01, 1e-6, 10.0),
+    Number("steps", "训练步数", 500, 1, 5000, integer=True),
+    Choice("rho", "循环权重 W_hh 的初始大小", "1",
+           [("0.5", "小：谱半径 ρ = 0.5"), ("1", "适中：ρ = 1"), ("3", "大：ρ = 3")],
+           help="把 W_hh 缩放到给定的谱半径（最大特征值的绝对值）"),
+    Flag("clip", "梯度裁剪（总范数 ≤ 1）", True),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
 
 
 def wave(t):
@@ -82,14 +93,10 @@ class NextValueRNN(Layer):
 
 class Session:
     def __init__(self, params):
-        self.hidden = number(params, "hidden", 16, 1, 64, integer=True, label="隐藏单元数")
-        self.length = number(params, "length", 20, 2, 100, integer=True, label="序列长度")
-        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
-        self.steps = number(params, "steps", 500, 1, 5000, integer=True, label="训练步数")
-        self.rho = number(params, "rho", 1.0, 0.1, 5.0, label="循环权重的谱半径 ρ")
-        self.clip = bool(params.get("clip", True))
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
-        self.rng = np.random.RandomState(seed)
+        v = SETTINGS.read(params)
+        self.hidden, self.length, self.lr, self.steps = v["hidden"], v["length"], v["lr"], v["steps"]
+        self.rho, self.clip = float(v["rho"]), v["clip"]
+        self.rng = np.random.RandomState(v["seed"])
         # float64: with float32 the gradient of a long sequence underflows to zero (and subnormal numbers are
         # slow), so the plot of the vanishing gradient would end in a flat line at 0
         self.model = NextValueRNN(self.hidden, self.rng, self.rho).astype(np.float64)

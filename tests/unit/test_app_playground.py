@@ -75,7 +75,7 @@ def test_layers_are_parsed(text, units):
 @pytest.mark.parametrize("params, words", [
     ({"layers": "1e9"}, "隐藏层"), ({"layers": "65"}, "64"), ({"layers": "8-8-8-8-8"}, "最多 4 层"),
     ({"layers": "a"}, "隐藏层"), ({"layers": "8--8"}, "隐藏层"), ({"points": 0}, "点数"),
-    ({"points": 1e9}, "点数"), ({"lr": 0}, "学习率"), ({"lr": "NaN"}, "有限"), ({"lr": "abc"}, "数字"),
+    ({"points": 1e9}, "点数"), ({"lr": 0}, "学习率"), ({"lr": "NaN"}, "数字"), ({"lr": "abc"}, "数字"),
     ({"batch": 0}, "批大小"), ({"dataset": "moons"}, "数据集"), ({"activation": "gelu"}, "激活函数"),
     ({"optimizer": "rmsprop"}, "优化器"), ({"noise": -1}, "噪声")])
 def test_bad_input_is_explained(params, words):

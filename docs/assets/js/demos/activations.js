@@ -18,9 +18,7 @@ export function mount(el) {
     intro: "点「计算」后，Python 用本书的激活层算出每个函数的值 f(x)（forward）和导数 f′(x)（把 1 传进 backward）。"
       + "拖动滑块（或直接在图上拖动）移动 x，下面的表格给出此处的数值：注意 x 离 0 远时 sigmoid 和 tanh 的导数几乎为 0。",
   });
-  const inputs = demo.addControls([
-    { name: "x", label: "输入 x（也可以在图上拖动）", type: "range", value: 1, min: -6, max: 6, step: 0.05 },
-  ]);
+  const inputs = demo.addSettings();
   const slider = inputs.x;
   const rows = {};
   const tbody = h("tbody");

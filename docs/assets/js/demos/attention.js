@@ -34,19 +34,8 @@ export function mount(el) {
       + "方框标出它需要的输入位置。训练前权重近乎平均；训练后，反转任务的权重集中到反对角线上。"
       + "排序任务的图案没有这么整齐：第 i 个输出要找的是第 i 小的数在哪儿，方框随输入而变。",
   });
-  const inputs = demo.addControls([
-    { name: "task", label: "任务", type: "select", value: "reverse", options: [["reverse", "反转"], ["sort", "排序"]] },
-    { name: "length", label: "序列长度", value: 6, min: 4, max: 10, integer: true },
-    { name: "d_model", label: "模型宽度 d_model", value: 32, min: 4, max: 64, integer: true },
-    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
-    { name: "steps", label: "训练步数", value: 300, min: 1, max: 5000, integer: true },
-    {
-      name: "example", label: "自己的示例（可留空）", type: "text", value: "",
-      help: "用空格分开的 0–7 的整数，个数等于序列长度，例如 3 1 4 1 5 2",
-    },
-  ]);
+  const inputs = demo.addSettings();
   inputs.example.setAttribute("placeholder", "例如 3 1 4 1 5 2");
-  inputs.example.removeAttribute("inputmode"); // the kit asks for a decimal keypad, which has no space key
 
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);

@@ -20,15 +20,8 @@ export function mount(el) {
       + "二元交叉熵；K 类 softmax 交叉熵（logits 为 (z, 0, …, 0)，y = 1 时第 0 类是正确类，y = 0 时第 1 类是正确类）。"
       + "下图是每种损失对 z 的梯度：训练就靠它推动 z。把 z 拖到「自信地错了」的一端看看。",
   });
-  const inputs = demo.addControls([
-    { name: "target", label: "真实标签 y", type: "select", value: "1", options: [["1", "y = 1（正类）"], ["0", "y = 0（负类）"]] },
-    { name: "classes", label: "softmax 的类别数 K", value: 3, min: 2, max: 10, integer: true },
-    { name: "z", label: "预测的 logit z（也可以在图上拖动）", type: "range", value: -4, min: -8, max: 8, step: 0.05 },
-  ]);
+  const inputs = demo.addSettings();
   const slider = inputs.z;
-  // The kit sets a range input's value before its min, so a negative default was clamped to 0: set it again.
-  slider.value = "-4";
-  slider.dispatchEvent(new Event("input"));
   const rows = {};
   const tbody = h("tbody");
   for (const l of LOSSES) {

@@ -5,43 +5,11 @@ import { LineChart } from "../plot.js";
 import { BoundaryMap } from "./playground-plot.js";
 
 const HASH_KEY = "playground";
-const MAX_LAYERS = 4, MAX_UNITS = 64;
-
-const CONTROLS = [
-  { name: "dataset", label: "数据集", type: "select", value: "spiral",
-    options: [["spiral", "螺旋（3 类）"], ["xor", "XOR"], ["circles", "圆环"], ["blobs", "高斯团（3 类）"]] },
-  { name: "noise", label: "噪声", value: 0.1, min: 0, max: 1 },
-  { name: "points", label: "点数", value: 300, min: 20, max: 2000, integer: true },
-  { name: "layers", label: "隐藏层（如 16-16）", type: "text", value: "16-16",
-    help: "每个隐藏层的神经元数，用 - 分隔，最多 4 层、每层 1 到 64 个；写 0 表示没有隐藏层" },
-  { name: "activation", label: "激活函数", type: "select", value: "tanh",
-    options: [["tanh", "tanh"], ["relu", "ReLU"], ["sigmoid", "sigmoid"]] },
-  { name: "optimizer", label: "优化器", type: "select", value: "adam",
-    options: [["adam", "Adam"], ["momentum", "Momentum"], ["sgd", "SGD"]] },
-  { name: "lr", label: "学习率", value: 0.03, min: 0, max: 10, positive: true },
-  { name: "batch", label: "批大小", value: 32, min: 1, max: 2000, integer: true },
-  { name: "target", label: "目标训练准确率", value: 0.95, min: 0.5, max: 1 },
-  { name: "seed", label: "随机种子", value: 0, min: 0, max: 2147483647, integer: true },
-];
-
-/** Check the hidden-layer text before anything runs (Python checks it again). */
-function checkLayers(text) {
-  const t = String(text).trim();
-  const parts = t === "" || t === "0" ? [] : t.split("-");
-  if (parts.length > MAX_LAYERS) throw new Error(`「隐藏层」最多 ${MAX_LAYERS} 层（现在是 ${parts.length} 层）。`);
-  for (const part of parts) {
-    const n = Number(part.trim());
-    if (part.trim() === "" || !Number.isInteger(n) || n < 1 || n > MAX_UNITS) {
-      throw new Error(`「隐藏层」写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 ${MAX_UNITS} 之间的整数（现在有 “${part}”）。`);
-    }
-  }
-}
-
 /** "#playground=dataset:spiral,layers:16-16" -> {dataset: "spiral", layers: "16-16"} (unknown keys ignored). */
-export function parseHash(hash) {
+export function parseHash(hash, names) {
   const prefix = `#${HASH_KEY}=`;
   if (!hash.startsWith(prefix)) return null;
-  const known = new Set(CONTROLS.map((c) => c.name));
+  const known = new Set(names);
   const values = {};
   for (const pair of hash.slice(prefix.length).split(",")) {
     const at = pair.indexOf(":");
@@ -62,7 +30,8 @@ export function mount(el) {
     intro: "选一个二维数据集和网络结构，看网络怎样一步步把平面分给不同的类：背景颜色是网络对每一处的判断，颜色越深越有把握；"
       + "白圈的点用来训练，黑圈的点留作测试。训练准确率达到目标时自动停下。设置会写进网址，「复制链接」就能分享。",
   });
-  const inputs = demo.addControls(CONTROLS);
+  const inputs = demo.addSettings();
+  const names = Object.keys(inputs);
   const shareBox = h("input", { type: "text", readonly: true, hidden: true, "aria-label": "这组设置的链接",
     style: "width:100%;font-size:0.75rem" });
   const shareBtn = h("button", { type: "button", class: "md-button demo-btn demo-btn-share", "data-action": "share" }, "复制链接");
@@ -77,9 +46,8 @@ export function mount(el) {
 
   let data = null, grid = null, gridSize = 40, epochs = [], target = null;
 
-  const rawValues = () => Object.fromEntries(CONTROLS.map((c) => [c.name, inputs[c.name].value]));
   const shareUrl = () => {
-    const encoded = Object.entries(rawValues()).map(([k, v]) => `${k}:${encodeURIComponent(v)}`).join(",");
+    const encoded = Object.entries(demo.rawValues()).map(([k, v]) => `${k}:${encodeURIComponent(v)}`).join(",");
     return `${location.pathname}${location.search}#${HASH_KEY}=${encoded}`;
   };
   const writeHash = () => history.replaceState(history.state, "", shareUrl());
@@ -100,15 +68,15 @@ export function mount(el) {
   const clear = () => { data = null; grid = null; epochs = []; draw(); };
 
   const restore = () => {
-    const values = parseHash(location.hash);
+    const values = parseHash(location.hash, names);
     if (!values) return false;
     demo.setValues(values);
     return true;
   };
 
-  for (const c of CONTROLS) {
-    inputs[c.name].addEventListener("change", writeHash);
-    inputs[c.name].addEventListener("input", () => { shareBox.hidden = true; });
+  for (const input of Object.values(inputs)) {
+    input.addEventListener("change", writeHash);
+    input.addEventListener("input", () => { shareBox.hidden = true; });
   }
   window.addEventListener("hashchange", () => { if (restore()) demo.status("已按链接里的设置更新。"); });
 
@@ -133,7 +101,6 @@ export function mount(el) {
     session: "playground",
     labels: { extra: [shareBtn] },
     params(values) {
-      checkLayers(values.layers);
       writeHash();
       return values;
     },

@@ -7,12 +7,7 @@ export function mount(el) {
     title: "动手：训练一个学习 y = 2x 的小网络",
     intro: "三个样本 (1, 2)、(2, 4)、(3, 6)，网络 1 → 隐藏层 → 1，ReLU 激活，均方误差，全批量随机梯度下降。",
   });
-  demo.addControls([
-    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
-    { name: "epochs", label: "训练轮数", value: 1000, min: 1, max: 100000, integer: true },
-    { name: "hidden", label: "隐藏层大小", value: 10, min: 1, max: 512, integer: true },
-    { name: "seed", label: "随机种子", value: 0, min: 0, max: 2147483647, integer: true },
-  ]);
+  demo.addSettings();
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
   const lossChart = new LineChart(plots, { logY: true, xLabel: "轮数", yLabel: "损失（对数刻度）", label: "损失曲线" });

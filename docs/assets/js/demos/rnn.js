@@ -19,18 +19,7 @@ export function mount(el) {
       + "训练完成后让它“自由续写”：把自己的预测当作下一步的输入，一直写到数据之外。"
       + "把循环权重 W_hh 的初始值调大或调小、把序列调长，看“每个时间步收到的梯度大小”那张图怎样变化。",
   });
-  demo.addControls([
-    { name: "hidden", label: "隐藏单元数", value: 16, min: 1, max: 64, integer: true },
-    { name: "length", label: "序列长度 T", value: 20, min: 2, max: 100, integer: true },
-    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
-    { name: "steps", label: "训练步数", value: 500, min: 1, max: 5000, integer: true },
-    {
-      name: "rho", label: "循环权重 W_hh 的初始大小", type: "select", value: "1",
-      options: [["0.5", "小：谱半径 ρ = 0.5"], ["1", "适中：ρ = 1"], ["3", "大：ρ = 3"]],
-      help: "把 W_hh 缩放到给定的谱半径（最大特征值的绝对值）",
-    },
-    { name: "clip", label: "梯度裁剪（总范数 ≤ 1）", type: "checkbox", value: true },
-  ]);
+  demo.addSettings();
 
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
@@ -92,7 +81,6 @@ export function mount(el) {
 
   demo.trainable({
     session: "rnn",
-    params: (v) => Object.assign({}, v, { rho: Number(v.rho) }),
     onStart(params) {
       clipping = params.clip;
       clear();
