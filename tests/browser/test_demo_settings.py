@@ -1,6 +1,7 @@
 """Every demo's controls are its Python session's declaration (names, labels, defaults, order); full-width numbers
 typed with a Chinese input method are read as numbers; a bad value gets exactly Python's message."""
 import importlib
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -28,6 +29,11 @@ def controls(el):
         return {name: input.name, label: row.querySelector('label').textContent, type: input.type,
                 value: input.type === 'checkbox' ? input.checked : input.value};
     })""")
+
+
+def runtime_ready(page):
+    """Wait for the runtime the demo started to download on sight: leaving earlier would abort its requests."""
+    page.wait_for_function("() => document.documentElement.dataset.pythonRuntime", timeout=180000)
 
 
 def same_default(field, shown):
@@ -67,3 +73,30 @@ def test_controls_are_the_declaration_and_full_width_numbers_work(page, base_url
     assert state != "error", el.locator(".demo-error").inner_text()
     el.locator("[data-action=reset]").click()  # stops a run still going
     assert el.get_attribute("data-state") == "idle"
+
+
+@pytest.mark.parametrize("demo_id", sorted(PAGES))
+def test_settings_travel_in_a_link(page, base_url, demo_id):
+    settings = declaration(demo_id)
+    field = settings.fields[-1]
+    # a value from a link that Python refuses gets Python's message in the page, before anything runs
+    hostile = "９" * 5000 if field.kind != "flag" else "maybe"
+    with pytest.raises(InputError) as err:
+        field.read(hostile)
+    el = open_demo(page, base_url + PAGES[demo_id] + "?" + urlencode({demo_id + "." + field.name: hostile}), "", demo_id)
+    assert el.get_attribute("data-state") == "error"
+    assert el.locator(".demo-error").inner_text() == "链接里的设置有误：" + str(err.value)
+    runtime_ready(page)
+
+    # the share button's link carries every setting; opening it fills the controls the same way
+    el = open_demo(page, base_url + PAGES[demo_id], "", demo_id)
+    el.locator("[data-action=share]").click()
+    box = el.locator("input.demo-share")
+    box.wait_for(state="visible", timeout=5000)
+    query = parse_qs(urlparse(box.input_value()).query, keep_blank_values=True)
+    assert sorted(query) == sorted(demo_id + "." + f.name for f in settings.fields)
+    before = controls(el)
+    runtime_ready(page)
+    again = open_demo(page, box.input_value(), "", demo_id)
+    assert controls(again) == before and again.get_attribute("data-state") == "idle"
+    runtime_ready(page)

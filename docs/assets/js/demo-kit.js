@@ -187,7 +187,55 @@ export class Demo {
       this.fields.push({ field, input });
       inputs[field.name] = input;
     }
+    this.fillFromLink();
     return inputs;
+  }
+
+  /** The address's prefix for this demo's settings: ?<demo>.<name>=<value>, e.g. ?playground.layers=16-16. */
+  get linkPrefix() {
+    return `${this.el.dataset.demo}.`;
+  }
+
+  /** Settings from a shared link fill the controls; a bad one gets the same message as if it had been typed. */
+  fillFromLink(search = location.search) {
+    const linked = {};
+    for (const [key, value] of new URLSearchParams(search)) {
+      if (key.startsWith(this.linkPrefix)) linked[key.slice(this.linkPrefix.length)] = value;
+    }
+    const known = this.fields.filter(({ field }) => field.name in linked);
+    if (!known.length) return false;
+    this.setValues(linked);
+    try {
+      for (const { field } of known) readField(field, linked[field.name]);
+      this.status("已按链接里的设置填好，点「训练」开始。");
+    } catch (err) {
+      this.showError(`链接里的设置有误：${err.message}`);
+    }
+    return true;
+  }
+
+  /** A link to this page that restores the controls as they are now (other demos' settings in it are kept). */
+  shareUrl() {
+    const params = new URLSearchParams(location.search);
+    for (const key of [...params.keys()]) if (key.startsWith(this.linkPrefix)) params.delete(key);
+    for (const [name, value] of Object.entries(this.rawValues())) params.set(this.linkPrefix + name, String(value));
+    return `${location.origin}${location.pathname}?${params}${location.hash}`;
+  }
+
+  /** Put the link in the address bar and on the clipboard (or, where copying is not allowed, in a box to copy). */
+  async share() {
+    const url = this.shareUrl();
+    history.replaceState(history.state, "", url);
+    this.shareBox.value = url;
+    this.shareBox.hidden = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      this.status("链接已复制到剪贴板：打开它就会恢复现在这组设置。");
+    } catch (err) {
+      this.shareBox.focus();
+      this.shareBox.select();
+      this.status("浏览器不允许自动复制，请手动复制下面的链接（已选中）。");
+    }
   }
 
   /** What the controls hold, as typed (strings; booleans for check boxes). */
@@ -218,6 +266,16 @@ export class Demo {
     this.stopBtn = make("stop", stop);
     this.resetBtn = make("reset", reset);
     this.buttonsEl.append(this.trainBtn, this.stopBtn, this.resetBtn, ...extra);
+    if (this.fields.length) {
+      this.shareBtn = make("share", "复制链接");
+      this.shareBox = h("input", {
+        type: "text", readonly: true, hidden: true, class: "demo-share", "aria-label": "这组设置的链接",
+        style: "width: 100%; font-size: 0.75rem;",
+      });
+      this.shareBtn.addEventListener("click", () => this.share());
+      for (const { input } of this.fields) input.addEventListener("input", () => { this.shareBox.hidden = true; });
+      this.buttonsEl.append(this.shareBtn, this.shareBox);
+    }
     this.setState(this.el.dataset.state);
   }
 

@@ -1,5 +1,5 @@
 // Demo: a TensorFlow-Playground-like classifier on 2-D toy data (Python: demos/apps/playground.py).
-// The settings live in the address (#playground=dataset:spiral,layers:16-16,...), so a link restores them.
+// Old links carried the settings in the hash (#playground=dataset:spiral,layers:16-16,...); they still work.
 import { Demo, h } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { BoundaryMap } from "./playground-plot.js";
@@ -28,16 +28,11 @@ export function mount(el) {
   const demo = new Demo(el, {
     title: "动手：神经网络游乐场",
     intro: "选一个二维数据集和网络结构，看网络怎样一步步把平面分给不同的类：背景颜色是网络对每一处的判断，颜色越深越有把握；"
-      + "白圈的点用来训练，黑圈的点留作测试。训练准确率达到目标时自动停下。设置会写进网址，「复制链接」就能分享。",
+      + "白圈的点用来训练，黑圈的点留作测试。训练准确率达到目标时自动停下。「复制链接」可以把这组设置分享给别人。",
   });
   const inputs = demo.addSettings();
-  const names = Object.keys(inputs);
-  const shareBox = h("input", { type: "text", readonly: true, hidden: true, "aria-label": "这组设置的链接",
-    style: "width:100%;font-size:0.75rem" });
-  const shareBtn = h("button", { type: "button", class: "md-button demo-btn demo-btn-share", "data-action": "share" }, "复制链接");
-
   const plots = h("div", { class: "demo-plots" });
-  demo.body.append(shareBox, plots);
+  demo.body.append(plots);
   // each plot in its own box: a canvas that is itself a flex item would be stretched to the row's height
   const box = () => plots.appendChild(h("div"));
   const map = new BoundaryMap(box(), { size: 340, label: "数据点和网络的分类边界" });
@@ -45,12 +40,6 @@ export function mount(el) {
   const accChart = new LineChart(box(), { xLabel: "轮数", yLabel: "准确率", yRange: [0, 1], label: "训练集和测试集的准确率" });
 
   let data = null, grid = null, gridSize = 40, epochs = [], target = null;
-
-  const shareUrl = () => {
-    const encoded = Object.entries(demo.rawValues()).map(([k, v]) => `${k}:${encodeURIComponent(v)}`).join(",");
-    return `${location.pathname}${location.search}#${HASH_KEY}=${encoded}`;
-  };
-  const writeHash = () => history.replaceState(history.state, "", shareUrl());
 
   const draw = () => {
     map.draw(data, grid, gridSize);
@@ -67,43 +56,9 @@ export function mount(el) {
   };
   const clear = () => { data = null; grid = null; epochs = []; draw(); };
 
-  const restore = () => {
-    const values = parseHash(location.hash, names);
-    if (!values) return false;
-    demo.setValues(values);
-    return true;
-  };
-
-  for (const input of Object.values(inputs)) {
-    input.addEventListener("change", writeHash);
-    input.addEventListener("input", () => { shareBox.hidden = true; });
-  }
-  window.addEventListener("hashchange", () => { if (restore()) demo.status("已按链接里的设置更新。"); });
-
-  shareBtn.addEventListener("click", async () => {
-    writeHash();
-    const url = location.href;
-    shareBox.value = url;
-    try {
-      await navigator.clipboard.writeText(url);
-      shareBox.hidden = false;
-      demo.status("链接已复制到剪贴板：打开它就会恢复现在这组设置。");
-    } catch (err) {
-      shareBox.hidden = false;
-      shareBox.focus();
-      shareBox.select();
-      demo.status("浏览器不允许自动复制，请手动复制下面的链接（已选中）。");
-    }
-  });
-
   clear();
   demo.trainable({
     session: "playground",
-    labels: { extra: [shareBtn] },
-    params(values) {
-      writeHash();
-      return values;
-    },
     onStart(params) {
       target = params.target;
       clear();
@@ -124,5 +79,7 @@ export function mount(el) {
         + "试试更多神经元、换个激活函数或调整学习率。"),
     onReset: clear,
   });
-  if (restore()) demo.status("已按链接恢复设置，点「训练」开始。");
+  // an old link (#playground=...) fills the controls like a new one (?playground.<name>=...)
+  const old = parseHash(location.hash, Object.keys(inputs));
+  if (old) demo.fillFromLink(`?${new URLSearchParams(Object.entries(old).map(([k, v]) => [`${HASH_KEY}.${k}`, v]))}`);
 }
