@@ -8,17 +8,17 @@ reverse (the anti-diagonal), the positions holding the i-th smallest token for s
 residual connection carries each position's own token straight to its output, so its attention shows nothing.)
 """
 import re
-import time
 
 import numpy as np
 
+from demos.apps.pace import Curve, Pace
 from demos.apps.settings import Choice, Number, Settings, Text, ascii_text, shown
 from demos.attention import Embedding, PositionalEncoding, TransformerBlock
 from demos.data import TOKEN_TASKS
 from demos.layers import Dense, Sequential
 from demos.losses import SoftmaxCrossEntropy
 from demos.optim import Adam
-from demos.train import Divergence
+from demos.train import LossGuard, batches, step
 
 VOCAB = 8          # tokens 0..7
 MAX_LENGTH = 10
@@ -94,29 +94,23 @@ class Session:
         ])
         self.loss_fn = SoftmaxCrossEntropy()
         self.optimizer = Adam(self.lr)
-        # a guess that ignores the input scores ln(VOCAB); ten times that is no longer learning but blowing up
-        self.max_loss = 10 * np.log(VOCAB)
+        self.batches = batches(len(self.x_train), BATCH, self.rng)
+        # a guess that ignores the input scores ln(VOCAB) ≈ 2.1; ten times the start is no longer learning
+        self.guard = LossGuard(10, advice="学习率 {} 太大，请调小（例如 0.01）后重试。".format(self.lr))
+        self.pace = Pace(VIEW_EVERY)
 
         self.step_count = 0
         self.loss = None
         self.metrics = None
-        self.seconds = 0.0
         self.seconds_to_target = None
-        self.since_view = 0.0
+        self.curve = Curve()
         self.done = False
 
     def train_step(self):
-        idx = self.rng.randint(0, len(self.x_train), BATCH)
-        loss = self.loss_fn.forward(self.model.forward(self.x_train[idx]), self.y_train[idx])
-        if not np.isfinite(loss) or loss > self.max_loss:
-            raise Divergence(
-                "训练发散了：第 {} 步的损失变成了 {:.3g}（随机猜测约为 {:.2f}）。学习率 {} 太大，"
-                "请调小（例如 0.01）后重试。".format(self.step_count + 1, loss, np.log(VOCAB), self.lr))
-        self.model.backward(self.loss_fn.backward())
-        self.optimizer.step(self.model)
+        _, idx = next(self.batches)
+        self.loss = step(self.model, self.loss_fn, self.optimizer, self.x_train[idx], self.y_train[idx], self.guard).loss
         self.step_count += 1
-        self.loss = loss
-        return loss
+        self.curve.add(self.step_count, self.loss)
 
     def evaluate(self):
         """Held-out loss, per-token and whole-sequence accuracy, attention on the needed positions."""
@@ -132,7 +126,7 @@ class Session:
             "attention_on_needed": on_needed,
         }
         if self.seconds_to_target is None and self.metrics["accuracy"] >= TARGET_ACCURACY:
-            self.seconds_to_target = self.seconds
+            self.seconds_to_target = self.pace.seconds
         return self.metrics
 
     def view(self):
@@ -150,20 +144,12 @@ class Session:
         return dict(metrics, examples=examples)
 
     def advance(self, seconds):
-        start = time.perf_counter()
-        losses = []
-        while self.step_count < self.steps and time.perf_counter() - start < seconds:
-            losses.append(self.train_step())
-        first = len(losses) == self.step_count
+        self.pace.run(seconds, self.train_step, lambda: self.step_count >= self.steps)
         self.done = self.step_count >= self.steps
-        progress = {"step": self.step_count, "first_step": self.step_count - len(losses) + 1, "losses": losses}
-        self.since_view += time.perf_counter() - start
-        if self.done or first or self.since_view >= VIEW_EVERY:
-            self.seconds += time.perf_counter() - start
-            start = time.perf_counter()
+        progress = {"step": self.step_count, "loss": self.loss}
+        if self.pace.view_due(last=self.done):
+            progress["losses"] = self.curve.take()
             progress["view"] = self.view()
-            self.since_view = 0.0
-        self.seconds += time.perf_counter() - start
         return progress
 
     def result(self):
@@ -178,6 +164,6 @@ class Session:
             "task": self.task,
             "test_sequences": len(self.x_test),
             "steps": self.step_count,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.pace.seconds, 3),
             "seconds_to_target": None if self.seconds_to_target is None else round(self.seconds_to_target, 3),
         }

@@ -4,15 +4,11 @@ The training loop is the MLP demo's (demos.apps.mnist_mlp); what changes is the 
 receives the learned 3×3 filters and the feature maps that one chosen held-out digit produces, to watch the
 filters turn into stroke and edge detectors as training goes on.
 """
-import time
-
 import numpy as np
 
 from demos.apps import mnist_mlp
 from demos.apps.settings import Number, Settings
 from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential, softmax
-
-VISUAL_EVERY = 0.5  # seconds between two pictures of the filters and feature maps
 
 SETTINGS = Settings(
     Number("filters", "卷积核个数", 8, 1, 32, integer=True),
@@ -26,13 +22,13 @@ SETTINGS = Settings(
 
 class Session(mnist_mlp.Session):
     SETTINGS = SETTINGS
+    VIEW_EVERY = 0.5
     SAMPLES_PER_EVAL = 1600
     EVAL_IMAGES = 500  # a convolution is slow without BLAS: the live curve uses the first 500 held-out images
 
     def build_model(self, v, rng):
         self.filters, self.digit = v["filters"], v["digit"]
         side = (28 - 3 + 1) // 2
-        self.last_visual = None
         return Sequential([Conv2D(1, self.filters, 3, rng), ReLU(), MaxPool2D(2), Flatten(),
                            Dense(self.filters * side * side, 10, rng)])
 
@@ -41,9 +37,7 @@ class Session(mnist_mlp.Session):
 
     def advance(self, seconds):
         progress = super().advance(seconds)
-        now = time.perf_counter()
-        if self.done or self.last_visual is None or now - self.last_visual >= VISUAL_EVERY:
-            self.last_visual = now
+        if self.pace.view_due(last=self.done):
             progress["visual"] = self.visual()
         return progress
 

@@ -8,10 +8,9 @@
 
 Every point is one example (a batch of one), so the gradients are per example.
 """
-import time
-
 import numpy as np
 
+from demos.apps.pace import Pace
 from demos.apps.settings import Choice, Number, Settings
 from demos.layers import Sigmoid
 from demos.losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
@@ -61,20 +60,20 @@ class Session:
         self.curves = {name: {"loss": [], "grad": []} for name in LOSSES}
         self.probability = []  # p = σ(z) at each grid point, for the page's readout
         self.index = 0
-        self.seconds = 0.0
+        self.pace = Pace()
         self.done = False
 
+    def _next_point(self):
+        for name, (value, grad) in evaluate(float(GRID[self.index]), self.y, self.classes).items():
+            self.curves[name]["loss"].append(round(value, 6))
+            self.curves[name]["grad"].append(round(grad, 6))
+        self.probability.append(round(float(Sigmoid().forward(GRID[self.index:self.index + 1])[0]), 6))
+        self.index += 1
+
     def advance(self, seconds):
-        start = time.perf_counter()
         first = self.index
-        while self.index < len(GRID) and time.perf_counter() - start < seconds:
-            for name, (value, grad) in evaluate(float(GRID[self.index]), self.y, self.classes).items():
-                self.curves[name]["loss"].append(round(value, 6))
-                self.curves[name]["grad"].append(round(grad, 6))
-            self.probability.append(round(float(Sigmoid().forward(GRID[self.index:self.index + 1])[0]), 6))
-            self.index += 1
+        self.pace.run(seconds, self._next_point, lambda: self.index >= len(GRID))
         self.done = self.index >= len(GRID)
-        self.seconds += time.perf_counter() - start
         return {
             "z_min": Z_MIN, "z_max": Z_MAX, "z_step": Z_STEP, "first": first, "count": self.index,
             "z": GRID[first:self.index],
@@ -92,5 +91,5 @@ class Session:
             "values": {name: [float(v), float(g)] for name, (v, g) in values.items()},
             "points": len(GRID),
             "steps": len(GRID),
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.pace.seconds, 4),
         }

@@ -5,13 +5,13 @@ all from the same start, one step each in turn. An optimiser whose loss blows up
 why; the others run on. Every surface has its minimum at f = 0, so the loss curves can use a log scale.
 """
 import math
-import time
 
 import numpy as np
 
+from demos.apps.pace import Pace
 from demos.apps.settings import Choice, Number, Settings, bound_text
 from demos.optim import SGD, Adam, Momentum
-from demos.train import Divergence
+from demos.train import Divergence, LossGuard
 
 NAMES = {"gd": "GD", "momentum": "Momentum", "adam": "Adam"}  # GD: plain gradient descent
 CURVATURE = 50.0  # of the quadratic along y; along x it is 1: condition number 50
@@ -88,6 +88,8 @@ class Runner:
         self.theta = np.array(start, dtype=np.float64)
         self.loss = float(f(*self.theta)[0])
         self.first_loss = self.loss
+        self.guard = LossGuard(BLOW_UP)
+        self.guard.check(self.loss)
         self.steps = 0
         self.diverged = None  # message once the run has blown up
 
@@ -98,7 +100,11 @@ class Runner:
             loss = float(self.f(*self.theta)[0])
         self.steps += 1
         self.loss = loss
-        return math.isfinite(loss) and loss <= BLOW_UP * max(self.first_loss, 1.0)
+        try:
+            self.guard.check(loss)
+        except Divergence:
+            return False
+        return True
 
 
 class Session:
@@ -122,7 +128,7 @@ class Session:
         self.runners = [Runner(name, opt, start, self.f) for name, opt in optimizers.items()]
         self.step_count = 0
         self.grid_sent = False
-        self.seconds = 0.0
+        self.pace = Pace()
         self.done = False
         # The race is drawn as it runs: at most this many steps per update, so that a short race still animates.
         self.chunk = max(1, int(math.ceil(self.steps / 60.0)))
@@ -131,7 +137,6 @@ class Session:
         return [r for r in self.runners if r.diverged is None]
 
     def advance(self, seconds):
-        start = time.perf_counter()
         first = self.step_count
         paths = {r.name: [] for r in self.runners}
         losses = {r.name: [] for r in self.runners}
@@ -140,8 +145,8 @@ class Session:
                 paths[r.name].append(np.round(r.theta, 5))
                 losses[r.name].append(r.loss)
         diverged = {}
-        while (self.step_count < self.steps and self.step_count - first < self.chunk
-               and time.perf_counter() - start < seconds and self.running()):
+
+        def step_all():
             for r in self.running():
                 if r.step():
                     paths[r.name].append(np.round(r.theta, 5))
@@ -152,7 +157,9 @@ class Session:
                         why_diverged(r.name, self.surface, self.lrs[r.name], self.beta))
                     diverged[r.name] = r.diverged
             self.step_count += 1
-        self.seconds += time.perf_counter() - start
+
+        self.pace.run(seconds, step_all, lambda: (self.step_count >= self.steps or not self.running()
+                                                  or self.step_count - first >= self.chunk))
         if not self.running():
             raise Divergence("三个优化器都发散了。" + " ".join(r.diverged for r in self.runners))
         self.done = self.step_count >= self.steps
@@ -177,7 +184,7 @@ class Session:
         return {
             "surface": self.surface,
             "steps": self.step_count,
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.pace.seconds, 4),
             "optimizers": optimizers,
             "best": ranked[0].name,
             "diverged": {r.name: r.diverged for r in self.runners if r.diverged is not None},

@@ -124,7 +124,7 @@ def test_same_seed_same_run_other_seed_other_run():
     def figures(params):
         reply, updates = run("rnn", dict(params, steps=80))
         assert reply["state"] == "done"
-        losses = [l for u in updates for l in u["losses"]]
+        losses = [l for u in updates if "losses" in u for l in u["losses"]["y"]]
         result = {k: v for k, v in reply["result"].items() if not k.startswith("seconds")}
         return losses, result
 

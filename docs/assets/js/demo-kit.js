@@ -101,6 +101,9 @@ export function h(tag, attrs = {}, ...children) {
 
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
 
+/** A share in [0, 1] as a percentage with one decimal ("—" when there is none yet). */
+export const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+
 // ---- the demo ---------------------------------------------------------------------------------------------
 
 export class Demo {

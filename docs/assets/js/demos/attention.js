@@ -1,7 +1,7 @@
 // Demo: a one-block Transformer learns to reverse (or sort) a short sequence; the attention weights of one example
 // show where each output position looks (Python: demos/apps/attention.py).
-import { Demo, h } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
+import { Demo, h, pct } from "../demo-kit.js";
+import { LineChart, Series } from "../plot.js";
 import { Heatmap } from "./attention-heatmap.js";
 
 const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
@@ -56,11 +56,12 @@ export function mount(el) {
     xLabel: "训练步数", yLabel: "准确率", yRange: [0, 1], label: "留出序列上的逐词准确率与整句准确率", height: 200,
   });
 
-  let steps = [], losses = [], evalSteps = [], acc = [], seqAcc = [];
+  const losses = new Series();
+  let evalSteps = [], acc = [], seqAcc = [];
   let view = null;
 
   const drawCurves = () => {
-    lossChart.draw([{ name: "训练损失", x: steps, y: losses }]);
+    lossChart.draw([{ name: "训练损失", x: losses.x, y: losses.y }]);
     accChart.draw([
       { name: "逐词", x: evalSteps, y: acc, color: "#009688" },
       { name: "整句全对", x: evalSteps, y: seqAcc, color: "#9c27b0" },
@@ -87,7 +88,7 @@ export function mount(el) {
 
   let custom = false;
   const clear = () => {
-    steps = []; losses = []; evalSteps = []; acc = []; seqAcc = [];
+    losses.clear(); evalSteps = []; acc = []; seqAcc = [];
     view = null;
     pick.replaceChildren();
     drawCurves();
@@ -102,21 +103,21 @@ export function mount(el) {
       clear();
     },
     onProgress(p) {
-      p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
       if (p.view) {
+        losses.push(p.losses.x, p.losses.y);
         if (!view) fillPick(p.view.examples, custom);
         view = p.view;
         evalSteps.push(p.step);
         acc.push(view.accuracy);
         seqAcc.push(view.sequence_accuracy);
         drawExample();
+        drawCurves();
       }
-      drawCurves();
-      const last = view ? `，留出序列逐词准确率 ${(view.accuracy * 100).toFixed(1)}%` : "";
-      demo.status(`第 ${p.step} 步：训练损失 ${losses.length ? losses[losses.length - 1].toFixed(3) : "—"}${last}`);
+      const last = view ? `，留出序列逐词准确率 ${pct(view.accuracy)}` : "";
+      demo.status(`第 ${p.step} 步：训练损失 ${p.loss === null ? "—" : p.loss.toFixed(3)}${last}`);
     },
     describe: (r) => `完成：${r.steps} 步，用时 ${r.seconds.toFixed(1)} 秒。${r.test_sequences} 条没见过的序列上，`
-      + `逐词准确率 ${(r.accuracy * 100).toFixed(1)}%（目标 ≥ ${r.target_accuracy * 100}%），整句全对 ${(r.sequence_accuracy * 100).toFixed(1)}%；`
+      + `逐词准确率 ${pct(r.accuracy)}（目标 ≥ ${r.target_accuracy * 100}%），整句全对 ${pct(r.sequence_accuracy)}；`
       + `输出位置平均把 ${(r.attention_on_needed * 100).toFixed(0)}% 的注意力放在它需要的输入位置上。`,
     onReset: clear,
   });

@@ -1,10 +1,8 @@
 // Demo: a small CNN learns the digits in the page; its 3×3 filters and the feature maps of one digit are shown
 // as they change (Python: demos/apps/cnn.py).
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
-
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
 
 function paintFilter(canvas, weights, scale) {
   // 128 = weight 0; white = the largest positive weight of all filters, black = the most negative
@@ -69,7 +67,7 @@ export function mount(el) {
     assets: ["data/mnist.npz"],
     onStart: clear,
     onProgress(p) {
-      for (const [step, , train, test] of p.points) { steps.push(step); trainAcc.push(train); testAcc.push(test); }
+      for (const point of p.points) { steps.push(point.step); trainAcc.push(point.train_accuracy); testAcc.push(point.accuracy); }
       if (p.points.length) draw();
       if (p.visual) showVisual(p.visual);
       demo.status(`第 ${p.epoch.toFixed(2)} 轮，${p.step} 步，${p.seconds.toFixed(1)} 秒；`

@@ -1,7 +1,7 @@
 // Demo: MSE on a probability vs binary and softmax cross-entropy, and their gradients with respect to the
 // model's raw score z (Python: demos/apps/losses.py). Python computes the curves on a grid of z once;
 // moving z only looks values up on that grid.
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
 import { dragToSet, drawChart, gridIndex } from "./activations-cursor.js";
 
@@ -55,11 +55,11 @@ export function mount(el) {
     const pTrue = y === 1 ? at.p : 1 - at.p; // the probability the model gives to the true label
     const mse = Math.abs(at.values.mse[1]), ce = Math.abs(at.values.bce[1]);
     if (pTrue < 0.1) {
-      return `模型很自信地错了：它只给正确答案 ${(100 * pTrue).toFixed(1)}% 的概率。交叉熵的梯度大小仍有 ${fmt(ce)}，`
+      return `模型很自信地错了：它只给正确答案 ${pct(pTrue)} 的概率。交叉熵的梯度大小仍有 ${fmt(ce)}，`
         + `而 MSE 的梯度只剩 ${fmt(mse)}：sigmoid 饱和了，σ′(z) 几乎为 0，均方误差几乎推不动 z。`;
     }
-    if (pTrue > 0.9) return `模型答对了而且很有把握（正确答案的概率 ${(100 * pTrue).toFixed(1)}%）：三种损失的梯度都接近 0，这正是该停下的地方。`;
-    return `模型还拿不准（正确答案的概率 ${(100 * pTrue).toFixed(1)}%）：三种损失都在推 z 往正确的方向走。`;
+    if (pTrue > 0.9) return `模型答对了而且很有把握（正确答案的概率 ${pct(pTrue)}）：三种损失的梯度都接近 0，这正是该停下的地方。`;
+    return `模型还拿不准（正确答案的概率 ${pct(pTrue)}）：三种损失都在推 z 往正确的方向走。`;
   };
 
   const draw = () => {

@@ -1,9 +1,7 @@
 // Demo: the 784 -> hidden -> 10 network learns the MNIST digits in the page (Python: demos/apps/mnist_mlp.py).
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
-
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
 
 export function mount(el) {
   const demo = new Demo(el, {
@@ -54,7 +52,7 @@ export function mount(el) {
     assets: ["data/mnist.npz"],
     onStart: clear,
     onProgress(p) {
-      for (const [, s, train, test] of p.points) { seconds.push(s); trainAcc.push(train); testAcc.push(test); }
+      for (const point of p.points) { seconds.push(point.seconds); trainAcc.push(point.train_accuracy); testAcc.push(point.accuracy); }
       if (p.points.length) draw();
       if (p.mistakes) showMistakes(p.mistakes);
       demo.status(`第 ${p.epoch.toFixed(1)} 轮，${p.step} 步，${p.seconds.toFixed(1)} 秒；`

@@ -1,6 +1,6 @@
 // Demo: a TensorFlow-Playground-like classifier on 2-D toy data (Python: demos/apps/playground.py).
 // Old links carried the settings in the hash (#playground=dataset:spiral,layers:16-16,...); they still work.
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { BoundaryMap } from "./playground-plot.js";
 
@@ -22,8 +22,6 @@ export function parseHash(hash, names) {
   return values;
 }
 
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
-
 export function mount(el) {
   const demo = new Demo(el, {
     title: "动手：神经网络游乐场",
@@ -43,14 +41,15 @@ export function mount(el) {
 
   const draw = () => {
     map.draw(data, grid, gridSize);
-    const x = epochs.map((e) => e[0]);
+    const x = epochs.map((e) => e.epoch);
+    const column = (key) => epochs.map((e) => e[key]);
     lossChart.draw([
-      { name: "训练", x, y: epochs.map((e) => e[1]) },
-      { name: "测试", x, y: epochs.map((e) => e[2]), dashed: true },
+      { name: "训练", x, y: column("loss") },
+      { name: "测试", x, y: column("test_loss"), dashed: true },
     ]);
     accChart.draw([
-      { name: "训练", x, y: epochs.map((e) => e[3]) },
-      { name: "测试", x, y: epochs.map((e) => e[4]), dashed: true },
+      { name: "训练", x, y: column("accuracy") },
+      { name: "测试", x, y: column("test_accuracy"), dashed: true },
       ...(x.length && target ? [{ name: "目标", x: [x[0], x[x.length - 1]], y: [target, target], dashed: true, color: "#888" }] : []),
     ]);
   };
@@ -64,13 +63,14 @@ export function mount(el) {
       clear();
     },
     onProgress(p) {
+      if (!p.grid) return; // between two views Python only counts steps
       if (p.data) data = p.data;
       grid = p.grid;
       gridSize = p.grid_size;
       epochs.push(...p.epochs);
       draw();
       const last = epochs[epochs.length - 1];
-      demo.status(last ? `第 ${last[0]} 轮（${p.steps} 步）：训练准确率 ${pct(last[3])}，测试准确率 ${pct(last[4])}` : "训练中……");
+      demo.status(last ? `第 ${last.epoch} 轮（${p.steps} 步）：训练准确率 ${pct(last.accuracy)}，测试准确率 ${pct(last.test_accuracy)}` : "训练中……");
     },
     describe: (r) => (r.reached
       ? `完成：第 ${r.epochs} 轮训练准确率达到 ${pct(r.accuracy)}（目标 ${pct(r.target)}），测试准确率 ${pct(r.test_accuracy)}，`

@@ -1,7 +1,7 @@
 // Demo: an RNN learns to continue a sine wave; the gradient that BPTT brings back to each time step shows why
 // gradients vanish or explode (Python: demos/apps/rnn.py).
 import { Demo, h } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
+import { LineChart, Series } from "../plot.js";
 import { Heatmap } from "./attention-heatmap.js";
 
 const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
@@ -35,11 +35,12 @@ export function mount(el) {
     label: "隐藏状态热力图：单元 × 时间步",
   });
 
-  let steps = [], losses = [], evalSteps = [], evalLosses = [];
+  const losses = new Series();
+  let evalSteps = [], evalLosses = [];
   let data = null, view = null, clipping = true;
 
   const drawLoss = () => lossChart.draw([
-    { name: "训练（小批量）", x: steps, y: losses },
+    { name: "训练（小批量）", x: losses.x, y: losses.y },
     { name: "留出数据", x: evalSteps, y: evalLosses, points: true, color: "#ff5722" },
   ]);
   const drawPred = () => {
@@ -73,7 +74,7 @@ export function mount(el) {
   };
   const drawAll = () => { drawLoss(); drawPred(); drawGrad(); drawHidden(); };
   const clear = () => {
-    steps = []; losses = []; evalSteps = []; evalLosses = [];
+    losses.clear(); evalSteps = []; evalLosses = [];
     data = null; view = null;
     drawAll();
   };
@@ -86,16 +87,15 @@ export function mount(el) {
       clear();
     },
     onProgress(p) {
-      p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
       if (p.data) data = p.data;
       if (p.view) {
+        losses.push(p.losses.x, p.losses.y);
         view = p.view;
         evalSteps.push(p.step);
         evalLosses.push(view.eval_loss);
-        drawPred(); drawGrad(); drawHidden();
+        drawAll();
       }
-      drawLoss();
-      const last = losses.length ? losses[losses.length - 1].toExponential(2) : "—";
+      const last = p.loss === null ? "—" : p.loss.toExponential(2);
       const norm = p.grad_norm === null || p.grad_norm === undefined ? "—" : p.grad_norm.toExponential(2);
       const clipped = clipping && p.grad_norm > 1 ? "（已裁剪到 1）" : "";
       demo.status(`第 ${p.step} 步：训练损失 ${last}，这一步的梯度总范数 ${norm}${clipped}`);
