@@ -2,7 +2,7 @@
 // Python computes both curves on a grid once; moving x only looks values up on that grid.
 import { Demo, h } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
-import { dragToSet, drawChart, gridIndex } from "./activations-cursor.js";
+import { dragToSet, drawChart, gridIndex } from "../views/cursor.js";
 
 const FUNCTIONS = [
   { key: "sigmoid", name: "sigmoid", color: COLORS[0] },

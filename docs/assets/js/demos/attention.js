@@ -2,15 +2,9 @@
 // show where each output position looks (Python: demos/apps/attention.py).
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart, Series } from "../plot.js";
-import { Heatmap } from "./attention-heatmap.js";
+import { Heatmap } from "../views/heatmap.js";
+import { panel } from "../views/panel.js";
 
-const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
-
-function panel(parent, text) {
-  const box = h("div", {}, caption(text));
-  parent.append(box);
-  return box;
-}
 
 // One row of tokens; wrong output tokens are marked (colour and a "✗" for readers who cannot tell the colours apart).
 function tokenRow(label, tokens, truth) {

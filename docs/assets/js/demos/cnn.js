@@ -2,7 +2,7 @@
 // as they change (Python: demos/apps/cnn.py).
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
-import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
+import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "../views/digit-images.js";
 
 function paintFilter(canvas, weights, scale) {
   // 128 = weight 0; white = the largest positive weight of all filters, black = the most negative

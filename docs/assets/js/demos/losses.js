@@ -3,7 +3,7 @@
 // moving z only looks values up on that grid.
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
-import { dragToSet, drawChart, gridIndex } from "./activations-cursor.js";
+import { dragToSet, drawChart, gridIndex } from "../views/cursor.js";
 
 const LOSSES = [
   { key: "mse", name: "MSE（对概率）", short: "MSE", color: COLORS[0] },

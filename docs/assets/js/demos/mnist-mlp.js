@@ -1,7 +1,7 @@
 // Demo: the 784 -> hidden -> 10 network learns the MNIST digits in the page (Python: demos/apps/mnist_mlp.py).
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
-import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
+import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "../views/digit-images.js";
 
 export function mount(el) {
   const demo = new Demo(el, {

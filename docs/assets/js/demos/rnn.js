@@ -2,15 +2,9 @@
 // gradients vanish or explode (Python: demos/apps/rnn.py).
 import { Demo, h } from "../demo-kit.js";
 import { LineChart, Series } from "../plot.js";
-import { Heatmap } from "./attention-heatmap.js";
+import { Heatmap } from "../views/heatmap.js";
+import { panel } from "../views/panel.js";
 
-const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
-
-function panel(parent, text) {
-  const box = h("div", {}, caption(text));
-  parent.append(box);
-  return box;
-}
 
 export function mount(el) {
   const demo = new Demo(el, {
