@@ -78,7 +78,7 @@ def test_stop_and_reset(demo, page):
 @pytest.mark.parametrize("field, value, words", [
     ("lr", "0", "学习率"), ("lr", "abc", "学习率"), ("lr", "NaN", "学习率"),
     ("d_model", "100000", "d_model"),
-    ("example", "1 2 3", "示例序列"), ("example", "9 9 9 9 9 9", "示例序列"),
+    ("example", "1 2 3", "要有 6 个数"), ("example", "9 9 9 9 9 9", "0 到 7 的整数"),
     ("lr", "10", "发散"),
 ])
 def test_bad_settings_are_explained_and_the_demo_recovers(demo, field, value, words):

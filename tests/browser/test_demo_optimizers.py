@@ -77,7 +77,7 @@ def test_stop_and_reset(demo, page):
     assert race(demo, timeout=60)["steps"] == 100
 
 
-@pytest.mark.parametrize("lr, words", [("0", "大于 0"), ("abc", "有限的数字"), ("NaN", "有限的数字")])
+@pytest.mark.parametrize("lr, words", [("0", "1e-08 到 100 之间"), ("abc", "必须是数字"), ("NaN", "必须是数字")])
 def test_bad_learning_rate_is_explained(demo, lr, words):
     demo.locator("input[name=lr_adam]").fill(lr)
     demo.locator("[data-action=train]").click()
