@@ -35,33 +35,6 @@ def asset_path(relative):
     return os.path.join(base, relative)
 
 
-def number(params, name, default, low, high, integer=False, label=None):
-    """Read one numeric setting, with a clear message when it is not a number or out of range."""
-    value = params.get(name, default)
-    name = label or name
-    try:
-        value = float(value)
-    except (TypeError, ValueError):
-        raise InputError("{}必须是数字（收到 {!r}）".format(name, value))
-    if not math.isfinite(value):
-        raise InputError("{}必须是有限的数字（收到 {}）".format(name, value))
-    if integer:
-        if value != int(value):
-            raise InputError("{}必须是整数（收到 {}）".format(name, value))
-        value = int(value)
-    if not (low <= value <= high):
-        raise InputError("{}必须在 {} 到 {} 之间（收到 {}）".format(name, low, high, value))
-    return value
-
-
-def choice(params, name, default, options, label=None):
-    value = params.get(name, default)
-    name = label or name
-    if value not in options:
-        raise InputError("{}必须是 {} 之一（收到 {!r}）".format(name, "、".join(options), value))
-    return value
-
-
 def clean(value):
     """JSON-safe copy: NumPy types to Python, non-finite floats to None."""
     if isinstance(value, dict):

@@ -8,12 +8,13 @@ import time
 
 import numpy as np
 
-from demos.apps import number
+from demos.apps.settings import Number, Settings
 from demos.layers import ReLU, Sigmoid, Tanh
 
 X_MIN, X_MAX, X_STEP = -6.0, 6.0, 0.05
 GRID = np.round(np.linspace(X_MIN, X_MAX, int(round((X_MAX - X_MIN) / X_STEP)) + 1), 10)
 ACTIVATIONS = {"sigmoid": Sigmoid, "relu": ReLU, "tanh": Tanh}
+SETTINGS = Settings(Number("x", "输入 x（也可以在图上拖动）", 1.0, X_MIN, X_MAX, step=X_STEP, slider=True))
 
 
 def evaluate(name, x):
@@ -26,7 +27,7 @@ def evaluate(name, x):
 
 class Session:
     def __init__(self, params):
-        self.x = number(params, "x", 1.0, X_MIN, X_MAX, label="「x」")
+        self.x = SETTINGS.read(params)["x"]
         self.done = False
         self.seconds = 0.0
 

@@ -8,17 +8,17 @@ reverse (the anti-diagonal), the positions holding the i-th smallest token for s
 residual connection carries each position's own token straight to its output, so its attention shows nothing.)
 """
 import re
-import time
 
 import numpy as np
 
-from demos.apps import InputError, choice, number
+from demos.apps.pace import Curve, Pace
+from demos.apps.settings import Choice, Number, Settings, Text, ascii_text, shown
 from demos.attention import Embedding, PositionalEncoding, TransformerBlock
 from demos.data import TOKEN_TASKS
 from demos.layers import Dense, Sequential
 from demos.losses import SoftmaxCrossEntropy
 from demos.optim import Adam
-from demos.train import Divergence
+from demos.train import LossGuard, batches, step
 
 VOCAB = 8          # tokens 0..7
 MAX_LENGTH = 10
@@ -28,7 +28,15 @@ N_EXAMPLES = 4     # held-out sequences whose attention the page can show
 BATCH = 32
 TARGET_ACCURACY = 0.9
 VIEW_EVERY = 0.25  # seconds of training between two snapshots of the plots
-TASKS = ("reverse", "sort")
+SETTINGS = Settings(
+    Choice("task", "任务", "reverse", [("reverse", "反转"), ("sort", "排序")]),
+    Number("length", "序列长度", 6, 4, MAX_LENGTH, integer=True),
+    Number("d_model", "模型宽度 d_model", 32, 4, 64, integer=True),
+    Number("lr", "学习率", 0.01, 1e-6, 10.0),
+    Number("steps", "训练步数", 300, 1, 5000, integer=True),
+    Text("example", "自己的示例（可留空）", "", max_length=100,
+         help="用空格分开的 0–7 的整数，个数等于序列长度，例如 3 1 4 1 5 2"),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
 # what each task's answer is for a given input (the same rule as demos.data's generators)
 ANSWER = {
     "reverse": lambda x: x[:, ::-1],
@@ -54,26 +62,24 @@ def needed(task, x, y):
 
 def parse_example(text, length):
     """'3 1 4 1 5 2' -> int64 (1, length); empty text -> None."""
-    text = str(text or "").strip()
+    text = ascii_text(text)
     if not text:
         return None
+    field = SETTINGS["example"]
     parts = [p for p in re.split(r"[\s,，、]+", text) if p]
-    if not all(p.isdigit() and int(p) < VOCAB for p in parts):
-        raise InputError("示例序列只能包含 0 到 {} 的整数，用空格分开（收到 “{}”）".format(VOCAB - 1, text))
+    if not all(re.match(r"^[0-9]$", p) and int(p) < VOCAB for p in parts):
+        field.fail("只能包含 0 到 {} 的整数，用空格分开（现在是 “{}”）。".format(VOCAB - 1, shown(text)))
     if len(parts) != length:
-        raise InputError("示例序列要有 {} 个数，与序列长度一致（现在有 {} 个）".format(length, len(parts)))
+        field.fail("要有 {} 个数，与序列长度一致（现在有 {} 个）。".format(length, len(parts)))
     return np.array([[int(p) for p in parts]], dtype=np.int64)
 
 
 class Session:
     def __init__(self, params):
-        self.task = choice(params, "task", "reverse", list(TASKS), label="任务")
-        self.length = number(params, "length", 6, 4, MAX_LENGTH, integer=True, label="序列长度")
-        d_model = number(params, "d_model", 32, 4, 64, integer=True, label="模型宽度 d_model")
-        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
-        self.steps = number(params, "steps", 300, 1, 5000, integer=True, label="训练步数")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
-        custom = parse_example(params.get("example", ""), self.length)
+        v = SETTINGS.read(params)
+        self.task, self.length, self.lr, self.steps = v["task"], v["length"], v["lr"], v["steps"]
+        d_model, seed = v["d_model"], v["seed"]
+        custom = parse_example(v["example"], self.length)
 
         self.x_train, self.y_train, self.x_test, self.y_test = split(self.task, self.length, seed)
         shown = self.x_test[:N_EXAMPLES]
@@ -88,29 +94,23 @@ class Session:
         ])
         self.loss_fn = SoftmaxCrossEntropy()
         self.optimizer = Adam(self.lr)
-        # a guess that ignores the input scores ln(VOCAB); ten times that is no longer learning but blowing up
-        self.max_loss = 10 * np.log(VOCAB)
+        self.batches = batches(len(self.x_train), BATCH, self.rng)
+        # a guess that ignores the input scores ln(VOCAB) ≈ 2.1; ten times the start is no longer learning
+        self.guard = LossGuard(10, advice="学习率 {} 太大，请调小（例如 0.01）后重试。".format(self.lr))
+        self.pace = Pace(VIEW_EVERY)
 
         self.step_count = 0
         self.loss = None
         self.metrics = None
-        self.seconds = 0.0
         self.seconds_to_target = None
-        self.since_view = 0.0
+        self.curve = Curve()
         self.done = False
 
     def train_step(self):
-        idx = self.rng.randint(0, len(self.x_train), BATCH)
-        loss = self.loss_fn.forward(self.model.forward(self.x_train[idx]), self.y_train[idx])
-        if not np.isfinite(loss) or loss > self.max_loss:
-            raise Divergence(
-                "训练发散了：第 {} 步的损失变成了 {:.3g}（随机猜测约为 {:.2f}）。学习率 {} 太大，"
-                "请调小（例如 0.01）后重试。".format(self.step_count + 1, loss, np.log(VOCAB), self.lr))
-        self.model.backward(self.loss_fn.backward())
-        self.optimizer.step(self.model)
+        _, idx = next(self.batches)
+        self.loss = step(self.model, self.loss_fn, self.optimizer, self.x_train[idx], self.y_train[idx], self.guard).loss
         self.step_count += 1
-        self.loss = loss
-        return loss
+        self.curve.add(self.step_count, self.loss)
 
     def evaluate(self):
         """Held-out loss, per-token and whole-sequence accuracy, attention on the needed positions."""
@@ -126,7 +126,7 @@ class Session:
             "attention_on_needed": on_needed,
         }
         if self.seconds_to_target is None and self.metrics["accuracy"] >= TARGET_ACCURACY:
-            self.seconds_to_target = self.seconds
+            self.seconds_to_target = self.pace.seconds
         return self.metrics
 
     def view(self):
@@ -144,20 +144,12 @@ class Session:
         return dict(metrics, examples=examples)
 
     def advance(self, seconds):
-        start = time.perf_counter()
-        losses = []
-        while self.step_count < self.steps and time.perf_counter() - start < seconds:
-            losses.append(self.train_step())
-        first = len(losses) == self.step_count
+        self.pace.run(seconds, self.train_step, lambda: self.step_count >= self.steps)
         self.done = self.step_count >= self.steps
-        progress = {"step": self.step_count, "first_step": self.step_count - len(losses) + 1, "losses": losses}
-        self.since_view += time.perf_counter() - start
-        if self.done or first or self.since_view >= VIEW_EVERY:
-            self.seconds += time.perf_counter() - start
-            start = time.perf_counter()
+        progress = {"step": self.step_count, "loss": self.loss}
+        if self.pace.view_due(last=self.done):
+            progress["losses"] = self.curve.take()
             progress["view"] = self.view()
-            self.since_view = 0.0
-        self.seconds += time.perf_counter() - start
         return progress
 
     def result(self):
@@ -172,6 +164,6 @@ class Session:
             "task": self.task,
             "test_sequences": len(self.x_test),
             "steps": self.step_count,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.pace.seconds, 3),
             "seconds_to_target": None if self.seconds_to_target is None else round(self.seconds_to_target, 3),
         }

@@ -4,26 +4,31 @@ The training loop is the MLP demo's (demos.apps.mnist_mlp); what changes is the 
 receives the learned 3×3 filters and the feature maps that one chosen held-out digit produces, to watch the
 filters turn into stroke and edge detectors as training goes on.
 """
-import time
-
 import numpy as np
 
-from demos.apps import mnist_mlp, number
+from demos.apps import mnist_mlp
+from demos.apps.settings import Number, Settings
 from demos.layers import Conv2D, Dense, Flatten, MaxPool2D, ReLU, Sequential, softmax
 
-VISUAL_EVERY = 0.5  # seconds between two pictures of the filters and feature maps
+SETTINGS = Settings(
+    Number("filters", "卷积核个数", 8, 1, 32, integer=True),
+    Number("lr", "学习率", 0.005, 1e-5, 1.0),
+    Number("batch", "批大小", 32, 1, 1000, integer=True),
+    Number("epochs", "训练轮数", 3, 1, 200, integer=True),
+    Number("seconds", "时间上限（秒）", 45, 1, 600),
+    Number("digit", "示例数字（测试集编号 0–1999）", 0, 0, 1999, integer=True),
+    mnist_mlp.SEED)
 
 
 class Session(mnist_mlp.Session):
-    LR, BATCH, EPOCHS, SECONDS = 0.005, 32, 3, 45
+    SETTINGS = SETTINGS
+    VIEW_EVERY = 0.5
     SAMPLES_PER_EVAL = 1600
     EVAL_IMAGES = 500  # a convolution is slow without BLAS: the live curve uses the first 500 held-out images
 
-    def build_model(self, params, rng):
-        self.filters = number(params, "filters", 8, 1, 32, integer=True, label="卷积核个数")
-        self.digit = number(params, "digit", 0, 0, 1999, integer=True, label="示例数字的编号")
+    def build_model(self, v, rng):
+        self.filters, self.digit = v["filters"], v["digit"]
         side = (28 - 3 + 1) // 2
-        self.last_visual = None
         return Sequential([Conv2D(1, self.filters, 3, rng), ReLU(), MaxPool2D(2), Flatten(),
                            Dense(self.filters * side * side, 10, rng)])
 
@@ -32,9 +37,7 @@ class Session(mnist_mlp.Session):
 
     def advance(self, seconds):
         progress = super().advance(seconds)
-        now = time.perf_counter()
-        if self.done or self.last_visual is None or now - self.last_visual >= VISUAL_EVERY:
-            self.last_visual = now
+        if self.pace.view_due(last=self.done):
             progress["visual"] = self.visual()
         return progress
 

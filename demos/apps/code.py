@@ -21,12 +21,16 @@ import sys
 import time
 import traceback
 
-from demos.apps import InputError, choice, number
+from demos.apps import InputError
+from demos.apps.settings import Choice, Number, Settings
 
 FILENAME = "<cell>"
 MAX_SOURCE = 100000
 MAX_OUTPUT = 100000
 CHECK_EVERY = 200  # traced lines between two looks at the clock
+
+SETTINGS = Settings(Number("time_limit", "时间上限（秒）", 30, 1, 300))
+ACTION = Choice("action", "操作", "run", [("run", "运行"), ("load", "加载示例")])  # the page's, not the reader's
 
 _NESTED_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda,
                   ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -166,7 +170,7 @@ def format_error(err):
 
 class Session:
     def __init__(self, params):
-        action = choice(params, "action", "run", ["run", "load"], label="操作")
+        action = ACTION.read(params.get("action", "run"))
         example = params.get("example")
         self.source = params.get("code")
         self.send_source = False
@@ -176,7 +180,7 @@ class Session:
             self.source = load_example(example)
             self.send_source = True
         self.action, self.example = action, example
-        self.limit = number(params, "time_limit", 30, 1, 300, label="时间上限（秒）")
+        self.limit = SETTINGS.read(params)["time_limit"]
         self.output = Output()
         self.seconds = 0.0
         self.ok, self.error, self.timed_out = None, None, False

@@ -8,17 +8,20 @@
 
 Every point is one example (a batch of one), so the gradients are per example.
 """
-import time
-
 import numpy as np
 
-from demos.apps import choice, number
+from demos.apps.pace import Pace
+from demos.apps.settings import Choice, Number, Settings
 from demos.layers import Sigmoid
 from demos.losses import MSE, BinaryCrossEntropy, SoftmaxCrossEntropy
 
 Z_MIN, Z_MAX, Z_STEP = -8.0, 8.0, 0.05
 GRID = np.round(np.linspace(Z_MIN, Z_MAX, int(round((Z_MAX - Z_MIN) / Z_STEP)) + 1), 10)
 LOSSES = ("mse", "bce", "softmax_ce")
+SETTINGS = Settings(
+    Choice("target", "真实标签 y", "1", [("1", "y = 1（正类）"), ("0", "y = 0（负类）")]),
+    Number("classes", "softmax 的类别数 K", 3, 2, 10, integer=True),
+    Number("z", "预测的 logit z（也可以在图上拖动）", -4.0, Z_MIN, Z_MAX, step=Z_STEP, slider=True))
 
 
 def mse_on_probability(z, y):
@@ -52,28 +55,25 @@ def evaluate(z, y, classes):
 
 class Session:
     def __init__(self, params):
-        self.z = number(params, "z", -4.0, Z_MIN, Z_MAX, label="「logit z」")
-        # the page's select sends "1" / "0"; accept the numbers 1 / 0 too
-        target = {"target": str(params.get("target", "1"))}
-        self.y = int(choice(target, "target", "1", ["1", "0"], label="「真实标签 y」"))
-        self.classes = number(params, "classes", 3, 2, 10, integer=True, label="「softmax 的类别数 K」")
+        v = SETTINGS.read(params)
+        self.z, self.y, self.classes = v["z"], int(v["target"]), v["classes"]
         self.curves = {name: {"loss": [], "grad": []} for name in LOSSES}
         self.probability = []  # p = σ(z) at each grid point, for the page's readout
         self.index = 0
-        self.seconds = 0.0
+        self.pace = Pace()
         self.done = False
 
+    def _next_point(self):
+        for name, (value, grad) in evaluate(float(GRID[self.index]), self.y, self.classes).items():
+            self.curves[name]["loss"].append(round(value, 6))
+            self.curves[name]["grad"].append(round(grad, 6))
+        self.probability.append(round(float(Sigmoid().forward(GRID[self.index:self.index + 1])[0]), 6))
+        self.index += 1
+
     def advance(self, seconds):
-        start = time.perf_counter()
         first = self.index
-        while self.index < len(GRID) and time.perf_counter() - start < seconds:
-            for name, (value, grad) in evaluate(float(GRID[self.index]), self.y, self.classes).items():
-                self.curves[name]["loss"].append(round(value, 6))
-                self.curves[name]["grad"].append(round(grad, 6))
-            self.probability.append(round(float(Sigmoid().forward(GRID[self.index:self.index + 1])[0]), 6))
-            self.index += 1
+        self.pace.run(seconds, self._next_point, lambda: self.index >= len(GRID))
         self.done = self.index >= len(GRID)
-        self.seconds += time.perf_counter() - start
         return {
             "z_min": Z_MIN, "z_max": Z_MAX, "z_step": Z_STEP, "first": first, "count": self.index,
             "z": GRID[first:self.index],
@@ -91,5 +91,5 @@ class Session:
             "values": {name: [float(v), float(g)] for name, (v, g) in values.items()},
             "points": len(GRID),
             "steps": len(GRID),
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.pace.seconds, 4),
         }

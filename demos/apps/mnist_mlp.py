@@ -7,21 +7,32 @@ different image each epoch and overfits less), and the learning rate decays alon
 """
 import base64
 import math
-import time
 
 import numpy as np
 
-from demos.apps import asset_path, number
+from demos.apps import asset_path
+from demos.apps.pace import Pace
+from demos.apps.settings import Choice, Flag, Number, Settings
 from demos.data import load_mnist
 from demos.layers import Dense, ReLU, Sequential
 from demos.losses import SoftmaxCrossEntropy
 from demos.optim import Adam
-from demos.train import Divergence
+from demos.train import Divergence, LossGuard, batches, step
 
 DEFAULT_LR = 0.003
 MAX_MISTAKES = 24
-DIVERGED_LOSS = 20.0  # ln 10 ≈ 2.3 is a uniform guess; a mean of 20 means confidently wrong answers
 STUCK_ACCURACY = 0.2  # ten classes: guessing gets 10 %
+
+SEED = Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True)
+SETTINGS = Settings(
+    Choice("hidden", "隐藏层大小", "128",
+           [("32", "32"), ("64", "64"), ("128", "128"), ("256", "256（较慢）"), ("500", "500（源文设置，很慢）")]),
+    Number("lr", "学习率", DEFAULT_LR, 1e-5, 1.0),
+    Number("batch", "批大小", 64, 1, 1000, integer=True),
+    Number("epochs", "训练轮数", 15, 1, 200, integer=True),
+    Number("seconds", "时间上限（秒）", 60, 1, 600),
+    Flag("shift", "随机平移", True),
+    SEED)
 
 _mnist = None
 
@@ -63,11 +74,6 @@ def image_bytes(images):
     return base64.b64encode(np.round(np.clip(images, 0, 1) * 255).astype(np.uint8).tobytes()).decode("ascii")
 
 
-def diverged(step, loss, lr, suggestion):
-    return Divergence("训练发散了：第 {} 步的损失变成了 {:.3g}（随机猜测约为 2.3）。学习率 {} 太大，"
-                      "请调小（例如 {}）后重试。".format(step, loss, lr, suggestion))
-
-
 class Session:
     """Train a classifier of the digits on minibatches until the epochs are done or the time budget is spent.
 
@@ -75,40 +81,40 @@ class Session:
     the final figures on all of them. Subclasses (the CNN demo) change the model and the input shape.
     """
 
-    LR, BATCH, EPOCHS, SECONDS = DEFAULT_LR, 64, 15, 60
+    SETTINGS = SETTINGS
+    VIEW_EVERY = 0.25  # seconds between two pictures (the CNN's filters and feature maps)
     SAMPLES_PER_EVAL = 6400
     EVAL_IMAGES = 2000
 
     def __init__(self, params):
-        self.lr = number(params, "lr", self.LR, 1e-5, 1.0, label="学习率")
-        self.batch = number(params, "batch", self.BATCH, 1, 1000, integer=True, label="批大小")
-        self.epochs = number(params, "epochs", self.EPOCHS, 1, 200, integer=True, label="训练轮数")
-        self.budget = number(params, "seconds", self.SECONDS, 1, 600, label="时间上限（秒）")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
+        v = self.SETTINGS.read(params)
+        self.lr, self.batch, self.epochs, self.budget = v["lr"], v["batch"], v["epochs"], v["seconds"]
+        self.safe_lr = self.SETTINGS["lr"].default  # what a message suggests after a blow-up
         (self.x_train, self.y_train), (self.x_test, self.y_test) = mnist()
-        self.rng = np.random.RandomState(seed)
-        self.model = self.build_model(params, self.rng)
+        self.rng = np.random.RandomState(v["seed"])
+        self.model = self.build_model(v, self.rng)
         self.loss_fn = SoftmaxCrossEntropy()
         self.optimizer = Adam(self.lr)
         self.steps_per_epoch = int(math.ceil(len(self.y_train) / self.batch))
         self.total_steps = self.steps_per_epoch * self.epochs
         self.eval_every = max(1, int(round(self.SAMPLES_PER_EVAL / self.batch)))
-        self.order = self.rng.permutation(len(self.y_train))
-        self.pos = 0
+        self.batches = batches(len(self.y_train), self.batch, self.rng)
+        # ln 10 ≈ 2.3 is a uniform guess; ten times that means confidently wrong answers
+        self.guard = LossGuard(10, advice="学习率 {} 太大，请调小（例如 {}）后重试。".format(self.lr, self.safe_lr))
+        self.pace = Pace(self.VIEW_EVERY)
         self.step = 0
-        self.epoch = 0
-        self.seconds = 0.0
+        self.epoch = 0.0
         self.done = False
-        self.window_loss, self.window_hits, self.window_seen = [], 0, 0
-        self.points = []  # (step, seconds, accuracy on the recent training batches, held-out accuracy)
+        self.loss = None
+        self.window_hits, self.window_seen = 0, 0
+        self.points = []  # {step, seconds, train_accuracy (recent batches), accuracy (held-out)}
         self.points_sent = 0
         self.seconds_to_95 = None
         self.finished_by = None
         self._evaluate()
 
-    def build_model(self, params, rng):
-        self.hidden = number(params, "hidden", 128, 8, 1024, integer=True, label="隐藏层大小")
-        self.shift = bool(params.get("shift", True))
+    def build_model(self, v, rng):
+        self.hidden, self.shift = int(v["hidden"]), v["shift"]
         return Sequential([Dense(784, self.hidden, rng), ReLU(), Dense(self.hidden, 10, rng)])
 
     def inputs(self, images, training=False):
@@ -118,73 +124,62 @@ class Session:
         return images.reshape(len(images), 784)
 
     def _train_step(self):
-        idx = self.order[self.pos:self.pos + self.batch]
+        epoch, idx = next(self.batches)
         labels = self.y_train[idx]
-        logits = self.model.forward(self.inputs(self.x_train[idx], training=True))
-        loss = self.loss_fn.forward(logits, labels)
-        if not np.isfinite(loss):
-            raise diverged(self.step + 1, loss, self.lr, self.LR)
-        self.model.backward(self.loss_fn.backward())
         # The run ends with the last epoch or at the time budget, whichever comes first: on a slow machine the
         # budget decides, and the rate must still have come down by then.
-        self.optimizer.lr = cosine_lr(self.lr, max(self.step / self.total_steps, self.seconds / self.budget))
-        self.optimizer.step(self.model)
+        self.optimizer.lr = cosine_lr(self.lr, max(self.step / self.total_steps, self.pace.seconds / self.budget))
+        done = step(self.model, self.loss_fn, self.optimizer, self.inputs(self.x_train[idx], training=True), labels,
+                    self.guard)
         self.step += 1
-        self.window_loss.append(loss)
-        self.window_hits += int(np.sum(logits.argmax(axis=1) == labels))
+        self.epoch = self.step / self.steps_per_epoch
+        self.loss = done.loss
+        self.window_hits += int(np.sum(done.output.argmax(axis=1) == labels))
         self.window_seen += len(idx)
-        if len(self.window_loss) >= 20 and np.mean(self.window_loss[-20:]) > DIVERGED_LOSS:
-            raise diverged(self.step, float(np.mean(self.window_loss[-20:])), self.lr, self.LR)
-        self.pos += self.batch
-        if self.pos >= len(self.y_train):
-            self.epoch += 1
-            self.pos = 0
-            self.order = self.rng.permutation(len(self.y_train))
+        if self.step % self.eval_every == 0:
+            self._evaluate()
 
     def _evaluate(self):
         n = self.EVAL_IMAGES
         accuracy, _ = accuracy_of(self.model, self.inputs(self.x_test[:n]), self.y_test[:n])
         train_acc = self.window_hits / self.window_seen if self.window_seen else None
-        self.points.append((self.step, round(self.seconds, 3), train_acc, accuracy))
+        self.points.append({"step": self.step, "seconds": round(self.pace.seconds, 3), "train_accuracy": train_acc,
+                            "accuracy": accuracy})
         self.window_hits = self.window_seen = 0
         # A too small rate is merely slow; a too large one can kill every ReLU at once (output 0 for all inputs),
         # and then the loss stays at ln 10 without ever blowing up.
-        if accuracy < STUCK_ACCURACY and self.step >= 3 * self.eval_every and self.lr > self.LR:
+        if accuracy < STUCK_ACCURACY and self.step >= 3 * self.eval_every and self.lr > self.safe_lr:
             raise Divergence("训练停滞了：{} 步之后测试准确率还只有 {:.0%}，和随便猜差不多。学习率 {} 太大，"
                              "一次更新就可能让 ReLU 神经元全部“死掉”（输出恒为 0）；请调小（例如 {}）后重试。".format(
-                                 self.step, accuracy, self.lr, self.LR))
+                                 self.step, accuracy, self.lr, self.safe_lr))
         if self.seconds_to_95 is None and accuracy >= 0.95:
-            self.seconds_to_95 = round(self.seconds, 2)
+            self.seconds_to_95 = round(self.pace.seconds, 2)
 
     def advance(self, seconds):
-        start = time.perf_counter()
-        while not self.done and time.perf_counter() - start < seconds:
-            t0 = time.perf_counter()
-            self._train_step()
-            if self.step % self.eval_every == 0:
-                self._evaluate()
-            self.seconds += time.perf_counter() - t0
-            if self.epoch >= self.epochs:
-                self.finished_by = "epochs"
-            elif self.seconds >= self.budget:
-                self.finished_by = "time"
-            self.done = self.finished_by is not None
+        self.pace.run(seconds, self._train_step, self._finished)
+        self.done = self._finished()
         progress = {
             "step": self.step,
-            "epoch": self.epoch + self.pos / len(self.y_train),
-            "seconds": round(self.seconds, 2),
+            "epoch": self.epoch,
+            "seconds": round(self.pace.seconds, 2),
             "lr": self.optimizer.lr,
-            "loss": float(np.mean(self.window_loss[-20:])) if self.window_loss else None,
+            "loss": self.loss,
         }
         if self.done:
-            if self.points[-1][0] != self.step:
+            if self.points[-1]["step"] != self.step:
                 self._evaluate()
             self._finish()
             progress["mistakes"] = self._mistakes()
         progress["points"] = self.points[self.points_sent:]
         self.points_sent = len(self.points)
-        del self.window_loss[:-20]
         return progress
+
+    def _finished(self):
+        if self.finished_by is None and self.step >= self.total_steps:
+            self.finished_by = "epochs"
+        elif self.finished_by is None and self.pace.seconds >= self.budget:
+            self.finished_by = "time"
+        return self.finished_by is not None
 
     def _finish(self):
         """Final figures on every held-out and every training image (once, when training has ended)."""
@@ -203,7 +198,7 @@ class Session:
             "train_accuracy": self.train_accuracy,
             "steps": self.step,
             "epochs": round(self.step / self.steps_per_epoch, 2),
-            "seconds": round(self.seconds, 2),
+            "seconds": round(self.pace.seconds, 2),
             "seconds_to_95": self.seconds_to_95,
             "finished_by": self.finished_by,
             "batch": self.batch,

@@ -5,13 +5,13 @@ all from the same start, one step each in turn. An optimiser whose loss blows up
 why; the others run on. Every surface has its minimum at f = 0, so the loss curves can use a log scale.
 """
 import math
-import time
 
 import numpy as np
 
-from demos.apps import choice, number
+from demos.apps.pace import Pace
+from demos.apps.settings import Choice, Number, Settings, bound_text
 from demos.optim import SGD, Adam, Momentum
-from demos.train import Divergence
+from demos.train import Divergence, LossGuard
 
 NAMES = {"gd": "GD", "momentum": "Momentum", "adam": "Adam"}  # GD: plain gradient descent
 CURVATURE = 50.0  # of the quadratic along y; along x it is 1: condition number 50
@@ -41,6 +41,20 @@ SURFACES = {
     "rosenbrock": (rosenbrock, (-2.0, 2.0, -1.0, 3.0), [(1.0, 1.0, "最小值")]),
     "saddle": (saddle, (-2.5, 2.5, -2.0, 2.0), [(0.0, 1.0, "最小值"), (0.0, -1.0, "最小值"), (0.0, 0.0, "鞍点")]),
 }
+
+
+# The start point's declared range covers every surface's view; each surface then checks its own view.
+SETTINGS = Settings(
+    Choice("surface", "曲面", "quadratic", [("quadratic", "病态二次函数"), ("rosenbrock", "Rosenbrock"), ("saddle", "鞍点")]),
+    Number("lr_gd", "GD 学习率", 0.035, 1e-8, 100.0),
+    Number("lr_momentum", "Momentum 学习率", 0.035, 1e-8, 100.0),
+    Number("beta", "Momentum β", 0.9, 0.0, 0.999),
+    Number("lr_adam", "Adam 学习率", 0.1, 1e-8, 100.0),
+    Number("beta1", "Adam β1", 0.9, 0.0, 0.999),
+    Number("beta2", "Adam β2", 0.999, 0.0, 0.99999),
+    Number("steps", "步数", 150, 1, 20000, integer=True),
+    Number("x0", "起点 x", -4.0, -5.0, 5.0),
+    Number("y0", "起点 y", 1.5, -2.0, 3.0))
 
 
 def surface_grid(f, extent, size=GRID_SIZE):
@@ -74,6 +88,8 @@ class Runner:
         self.theta = np.array(start, dtype=np.float64)
         self.loss = float(f(*self.theta)[0])
         self.first_loss = self.loss
+        self.guard = LossGuard(BLOW_UP)
+        self.guard.check(self.loss)
         self.steps = 0
         self.diverged = None  # message once the run has blown up
 
@@ -84,32 +100,35 @@ class Runner:
             loss = float(self.f(*self.theta)[0])
         self.steps += 1
         self.loss = loss
-        return math.isfinite(loss) and loss <= BLOW_UP * max(self.first_loss, 1.0)
+        try:
+            self.guard.check(loss)
+        except Divergence:
+            return False
+        return True
 
 
 class Session:
     def __init__(self, params):
-        self.surface = choice(params, "surface", "quadratic", list(SURFACES), label="「曲面」")
+        v = SETTINGS.read(params)
+        self.surface, self.steps, self.beta = v["surface"], v["steps"], v["beta"]
         self.f, self.extent, self.marks = SURFACES[self.surface]
         x0, x1, y0, y1 = self.extent
-        start = (number(params, "x0", -4.0, x0, x1, label="「起点 x」"),
-                 number(params, "y0", 1.5, y0, y1, label="「起点 y」"))
-        self.steps = number(params, "steps", 150, 1, 20000, integer=True, label="「步数」")
-        lrs = {name: number(params, "lr_" + name, default, 1e-8, 100.0, label="「" + NAMES[name] + " 的学习率」")
-               for name, default in (("gd", 0.035), ("momentum", 0.035), ("adam", 0.1))}
-        self.beta = number(params, "beta", 0.9, 0.0, 0.999, label="「Momentum 的 β」")
-        beta1 = number(params, "beta1", 0.9, 0.0, 0.999, label="「Adam 的 β1」")
-        beta2 = number(params, "beta2", 0.999, 0.0, 0.99999, label="「Adam 的 β2」")
+        for name, low, high in (("x0", x0, x1), ("y0", y0, y1)):
+            if not low <= v[name] <= high:
+                SETTINGS[name].fail("在这个曲面上必须在 {} 到 {} 之间（现在是 {:g}）。".format(
+                    bound_text(low), bound_text(high), v[name]))
+        start = (v["x0"], v["y0"])
+        lrs = {name: v["lr_" + name] for name in NAMES}
         optimizers = {
             "gd": SGD(lrs["gd"]),
             "momentum": Momentum(lrs["momentum"], beta=self.beta),
-            "adam": Adam(lrs["adam"], beta1=beta1, beta2=beta2),
+            "adam": Adam(lrs["adam"], beta1=v["beta1"], beta2=v["beta2"]),
         }
         self.lrs = lrs
         self.runners = [Runner(name, opt, start, self.f) for name, opt in optimizers.items()]
         self.step_count = 0
         self.grid_sent = False
-        self.seconds = 0.0
+        self.pace = Pace()
         self.done = False
         # The race is drawn as it runs: at most this many steps per update, so that a short race still animates.
         self.chunk = max(1, int(math.ceil(self.steps / 60.0)))
@@ -118,7 +137,6 @@ class Session:
         return [r for r in self.runners if r.diverged is None]
 
     def advance(self, seconds):
-        start = time.perf_counter()
         first = self.step_count
         paths = {r.name: [] for r in self.runners}
         losses = {r.name: [] for r in self.runners}
@@ -127,8 +145,8 @@ class Session:
                 paths[r.name].append(np.round(r.theta, 5))
                 losses[r.name].append(r.loss)
         diverged = {}
-        while (self.step_count < self.steps and self.step_count - first < self.chunk
-               and time.perf_counter() - start < seconds and self.running()):
+
+        def step_all():
             for r in self.running():
                 if r.step():
                     paths[r.name].append(np.round(r.theta, 5))
@@ -139,7 +157,9 @@ class Session:
                         why_diverged(r.name, self.surface, self.lrs[r.name], self.beta))
                     diverged[r.name] = r.diverged
             self.step_count += 1
-        self.seconds += time.perf_counter() - start
+
+        self.pace.run(seconds, step_all, lambda: (self.step_count >= self.steps or not self.running()
+                                                  or self.step_count - first >= self.chunk))
         if not self.running():
             raise Divergence("三个优化器都发散了。" + " ".join(r.diverged for r in self.runners))
         self.done = self.step_count >= self.steps
@@ -164,7 +184,7 @@ class Session:
         return {
             "surface": self.surface,
             "steps": self.step_count,
-            "seconds": round(self.seconds, 4),
+            "seconds": round(self.pace.seconds, 4),
             "optimizers": optimizers,
             "best": ranked[0].name,
             "diverged": {r.name: r.diverged for r in self.runners if r.diverged is not None},

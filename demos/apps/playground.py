@@ -1,49 +1,63 @@
 """A small classifier on 2-D toy data, in the spirit of TensorFlow Playground.
 
 An MLP (0 to 4 hidden layers of Dense + activation, then Dense to one logit per class, softmax
-cross-entropy) is trained with the core's Trainer on 80 % of the points; the other 20 % are the test set.
+cross-entropy) is trained with the core's training step on 80 % of the points; the other 20 % are the test set.
 After every update the page gets the class probabilities on a grid over the plane (the decision
 boundary) and, per finished epoch, the loss and accuracy on both sets. The run stops by itself once the
 training accuracy reaches the target, or after the maximum number of epochs or seconds.
 """
 import math
-import time
+import re
 
 import numpy as np
 
 from demos import data
-from demos.apps import InputError, choice, number
+from demos.apps import InputError
+from demos.apps.pace import Pace
+from demos.apps.settings import Choice, Number, Settings, Text, ascii_text, shown
 from demos.layers import Dense, ReLU, Sequential, Sigmoid, Softmax, Tanh
 from demos.losses import SoftmaxCrossEntropy
 from demos.optim import OPTIMISERS
-from demos.train import Divergence, Trainer
+from demos.train import LossGuard, batches, evaluate, step
 
 ACTIVATIONS = {"relu": (ReLU, "he_uniform"), "tanh": (Tanh, "xavier_uniform"), "sigmoid": (Sigmoid, "xavier_uniform")}
-DATASETS = {"xor": "XOR", "circles": "圆环", "spiral": "螺旋", "blobs": "高斯团"}
 GRID = 40
 TEST_SHARE = 0.2
 MAX_LAYERS, MAX_UNITS = 4, 64
 
+SETTINGS = Settings(
+    Choice("dataset", "数据集", "spiral",
+           [("spiral", "螺旋（3 类）"), ("xor", "XOR"), ("circles", "圆环"), ("blobs", "高斯团（3 类）")]),
+    Number("noise", "噪声", 0.1, 0.0, 1.0),
+    Number("points", "点数", 300, 20, 2000, integer=True),
+    Text("layers", "隐藏层（如 16-16）", "16-16", max_length=40,
+         help="每个隐藏层的神经元数，用 - 分隔，最多 4 层、每层 1 到 64 个；写 0 表示没有隐藏层"),
+    Choice("activation", "激活函数", "tanh", [("tanh", "tanh"), ("relu", "ReLU"), ("sigmoid", "sigmoid")]),
+    Choice("optimizer", "优化器", "adam", [("adam", "Adam"), ("momentum", "Momentum"), ("sgd", "SGD")]),
+    Number("lr", "学习率", 0.03, 1e-6, 10.0),
+    Number("batch", "批大小", 32, 1, 2000, integer=True),
+    Number("target", "目标训练准确率", 0.95, 0.5, 1.0),
+    Number("max_epochs", "最多轮数", 2000, 1, 100000, integer=True),
+    Number("max_seconds", "最长训练秒数", 60, 1, 600),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
+
 
 def parse_layers(value):
     """'16-16' (or [16, 16]) -> [16, 16]; '' or '0' -> [] (no hidden layer: a linear classifier)."""
+    field = SETTINGS["layers"]
     if isinstance(value, (list, tuple)):
         parts = [str(v) for v in value]
     else:
-        text = str(value).strip()
+        text = ascii_text(value)
         parts = [] if text in ("", "0") else [p.strip() for p in text.split("-")]
     if len(parts) > MAX_LAYERS:
-        raise InputError("隐藏层最多 {} 层（收到 {} 层：{}）".format(MAX_LAYERS, len(parts), value))
+        field.fail("最多 {} 层（现在是 {} 层）。".format(MAX_LAYERS, len(parts)))
     units = []
     for part in parts:
-        try:
-            n = float(part)
-        except ValueError:
-            n = float("nan")
-        if not (math.isfinite(n) and n == int(n) and 1 <= n <= MAX_UNITS):
-            raise InputError("隐藏层写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 {} 之间的整数（收到 {!r}）".format(
-                MAX_UNITS, part))
-        units.append(int(n))
+        if not (re.match(r"^[0-9]{1,3}$", part) and 1 <= int(part) <= MAX_UNITS):
+            field.fail("写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 {} 之间的整数（现在有 “{}”）。".format(
+                MAX_UNITS, shown(part)))
+        units.append(int(part))
     return units
 
 
@@ -66,18 +80,12 @@ def grid_points(extent, size=GRID):
 
 class Session:
     def __init__(self, params):
-        self.dataset = choice(params, "dataset", "spiral", list(DATASETS), label="「数据集」")
-        noise = number(params, "noise", 0.1, 0.0, 1.0, label="「噪声」")
-        points = number(params, "points", 300, 20, 2000, integer=True, label="「点数」")
-        self.units = parse_layers(params.get("layers", "16-16"))
-        activation = choice(params, "activation", "tanh", list(ACTIVATIONS), label="「激活函数」")
-        optimizer = choice(params, "optimizer", "adam", list(OPTIMISERS), label="「优化器」")
-        self.lr = number(params, "lr", 0.03, 1e-6, 10.0, label="「学习率」")
-        batch = number(params, "batch", 32, 1, 2000, integer=True, label="「批大小」")
-        self.target = number(params, "target", 0.95, 0.5, 1.0, label="「目标准确率」")
-        self.max_epochs = number(params, "max_epochs", 2000, 1, 100000, integer=True, label="「最多轮数」")
-        self.max_seconds = number(params, "max_seconds", 60, 1, 600, label="「最长训练秒数」")
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="「随机种子」")
+        v = SETTINGS.read(params)
+        self.dataset, self.lr, self.target = v["dataset"], v["lr"], v["target"]
+        self.max_epochs, self.max_seconds = v["max_epochs"], v["max_seconds"]
+        noise, points, batch, seed = v["noise"], v["points"], v["batch"], v["seed"]
+        self.units = parse_layers(params.get("layers", v["layers"]))
+        activation, optimizer = v["activation"], v["optimizer"]
 
         x, y = data.DATASETS_2D[self.dataset](n=points, noise=noise, seed=seed)
         self.classes = int(y.max()) + 1
@@ -91,43 +99,49 @@ class Session:
 
         rng = np.random.RandomState(seed)
         self.model = build_model(self.units, activation, self.classes, rng)
-        self.trainer = Trainer(
-            self.model, SoftmaxCrossEntropy(), OPTIMISERS[optimizer](self.lr), self.x_train, self.y_train,
-            batch_size=min(batch, n_train), seed=seed, on_epoch=self._on_epoch, explode_factor=100.0)
-        self.history = []  # per epoch: [epoch, train loss, test loss, train accuracy, test accuracy]
+        self.loss_fn = SoftmaxCrossEntropy()
+        self.optimizer = OPTIMISERS[optimizer](self.lr)
+        self.batches = batches(n_train, min(batch, n_train), np.random.RandomState(seed))
+        self.guard = LossGuard(advice="学习率 {:g} 太大，参数每一步都被推得更远；请把学习率调小（例如 0.03）后重试。".format(
+            self.lr))
+        self.pace = Pace()
+        self.history = []  # per epoch: {epoch, loss, test_loss, accuracy, test_accuracy}
         self.sent = 0
         self.data_sent = False
-        self.seconds = 0.0
+        self.steps = 0
+        self.epoch = 0
         self.reached = False
         self.done = False
 
-    def _on_epoch(self, info):
-        loss, acc = self.trainer.evaluate(self.x_train, self.y_train)
-        test_loss, test_acc = self.trainer.evaluate(self.x_test, self.y_test) if len(self.x_test) else (None, None)
-        self.history.append([info["epoch"], loss, test_loss, acc, test_acc])
-        if acc >= self.target:
-            self.reached = True
-            self.trainer.request_stop()
+    def measure(self):
+        """Loss and accuracy on the training and the test points."""
+        loss, acc = evaluate(self.model, self.loss_fn, self.x_train, self.y_train)
+        test_loss, test_acc = (evaluate(self.model, self.loss_fn, self.x_test, self.y_test) if len(self.x_test)
+                               else (None, None))
+        return {"loss": loss, "test_loss": test_loss, "accuracy": acc, "test_accuracy": test_acc}
+
+    def train_step(self):
+        epoch, idx = next(self.batches)
+        if epoch > self.epoch:  # the previous batch ended an epoch
+            self.epoch = epoch
+            self.history.append(dict(self.measure(), epoch=epoch))
+            self.reached = self.history[-1]["accuracy"] >= self.target
+            if self.reached or epoch >= self.max_epochs:
+                return
+        with np.errstate(over="ignore", invalid="ignore"):
+            step(self.model, self.loss_fn, self.optimizer, self.x_train[idx], self.y_train[idx], self.guard)
+        self.steps += 1
+
+    def finished(self):
+        return self.reached or self.epoch >= self.max_epochs or self.pace.seconds >= self.max_seconds
 
     def advance(self, seconds):
-        start = time.perf_counter()
-        budget = min(seconds, self.max_seconds - self.seconds)
-        try:
-            with np.errstate(over="ignore", invalid="ignore"):
-                status = self.trainer.run(epochs=self.max_epochs, seconds=max(budget, 1e-3))
-        except Divergence:
-            raise Divergence("训练发散了：第 {} 步时训练集上的损失{}（开始时约 {:.3g}）。学习率 {:g} 太大，"
-                             "参数每一步都被推得更远；请把学习率调小（例如 0.03）后重试。".format(
-                                 self.trainer.step_count + 1, self._loss_now(), self.trainer.first_loss, self.lr))
-        self.seconds += time.perf_counter() - start
-        self.done = status["done"] or self.seconds >= self.max_seconds
-        progress = {
-            "steps": self.trainer.step_count,
-            "epoch": self.trainer.epoch,
-            "epochs": self.history[self.sent:],
-            "grid": self.boundary(),
-            "grid_size": GRID,
-        }
+        self.pace.run(min(seconds, self.max_seconds - self.pace.seconds), self.train_step, self.finished)
+        self.done = self.finished()
+        progress = {"steps": self.steps, "epoch": self.epoch}
+        if not self.pace.view_due(last=self.done):
+            return progress
+        progress.update(epochs=self.history[self.sent:], grid=self.boundary(), grid_size=GRID)
         self.sent = len(self.history)
         if not self.data_sent:
             progress["data"] = {
@@ -140,11 +154,6 @@ class Session:
             self.data_sent = True
         return progress
 
-    def _loss_now(self):
-        with np.errstate(all="ignore"):
-            value, _ = self.trainer.evaluate(self.x_train, self.y_train)
-        return "已经是 {:.3g}".format(value) if math.isfinite(value) else "变成了 NaN（不是一个数）"
-
     def boundary(self):
         """Per grid cell: the predicted class and its probability (2 decimals keep the message small)."""
         probs = Softmax().forward(self.model.forward(self.grid, training=False))
@@ -152,20 +161,14 @@ class Session:
         return {"label": probs.argmax(axis=1), "confidence": np.round(probs.max(axis=1).astype(np.float64), 2)}
 
     def result(self):
-        last = self.history[-1] if self.history else None
-        loss, acc = self.trainer.evaluate(self.x_train, self.y_train)
-        test_loss, test_acc = self.trainer.evaluate(self.x_test, self.y_test) if len(self.x_test) else (None, None)
-        return {
-            "dataset": self.dataset,
-            "accuracy": acc,
-            "test_accuracy": test_acc,
-            "loss": loss,
-            "test_loss": test_loss,
-            "steps": self.trainer.step_count,
-            "epochs": last[0] if last else 0,
-            "seconds": round(self.seconds, 3),
-            "reached": self.reached,
-            "target": self.target,
-            "layers": self.units,
-            "parameters": int(self.model.n_params()),
-        }
+        return dict(
+            self.measure(),
+            dataset=self.dataset,
+            steps=self.steps,
+            epochs=self.epoch,
+            seconds=round(self.pace.seconds, 3),
+            reached=self.reached,
+            target=self.target,
+            layers=self.units,
+            parameters=int(self.model.n_params()),
+        )

@@ -9,16 +9,15 @@ Only the last hidden state feeds the loss, so what reaches h_t during backpropag
 scales W_h to a chosen spectral radius ρ to show that product shrinking (ρ < 1) or growing (ρ > 1) with distance.
 After training, the model runs free: each prediction is fed back as the next input, beyond the end of the data.
 """
-import time
-
 import numpy as np
 
-from demos.apps import number
+from demos.apps.pace import Curve, Pace
+from demos.apps.settings import Choice, Flag, Number, Settings
 from demos.layers import Dense, Layer
 from demos.losses import MSE
-from demos.optim import Adam, clip_grad_norm
+from demos.optim import Adam
 from demos.rnn import RNN
-from demos.train import Divergence
+from demos.train import Divergence, LossGuard, batches, step
 
 PERIOD = 20.0     # time steps per cycle of the wave
 DATA_END = 400    # the series the model may see: t = 0 .. 399
@@ -27,9 +26,19 @@ FUTURE = 60       # free-running steps beyond the data
 BATCH = 32
 CLIP_NORM = 1.0
 TARGET_MSE = 1e-3  # held-out one-step MSE counted as "learned" (the wave's variance is 0.5)
-MAX_LOSS = 1e3     # targets lie in [-1, 1]: a squared error this large means the weights blew up
 HEATMAP_UNITS = 32  # the page draws at most this many hidden units (keeps a redraw to a few thousand cells)
 VIEW_EVERY = 0.25  # seconds of training between two snapshots of the plots
+
+SETTINGS = Settings(
+    Number("hidden", "隐藏单元数", 16, 1, 64, integer=True),
+    Number("length", "序列长度 T", 20, 2, 100, integer=True),
+    Number("lr", "学习率", 0.01, 1e-6, 10.0),
+    Number("steps", "训练步数", 500, 1, 5000, integer=True),
+    Choice("rho", "循环权重 W_hh 的初始大小", "1",
+           [("0.5", "小：谱半径 ρ = 0.5"), ("1", "适中：ρ = 1"), ("3", "大：ρ = 3")],
+           help="把 W_hh 缩放到给定的谱半径（最大特征值的绝对值）"),
+    Flag("clip", "梯度裁剪（总范数 ≤ 1）", True),
+    Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True))
 
 
 def wave(t):
@@ -82,19 +91,21 @@ class NextValueRNN(Layer):
 
 class Session:
     def __init__(self, params):
-        self.hidden = number(params, "hidden", 16, 1, 64, integer=True, label="隐藏单元数")
-        self.length = number(params, "length", 20, 2, 100, integer=True, label="序列长度")
-        self.lr = number(params, "lr", 0.01, 1e-6, 10.0, label="学习率")
-        self.steps = number(params, "steps", 500, 1, 5000, integer=True, label="训练步数")
-        self.rho = number(params, "rho", 1.0, 0.1, 5.0, label="循环权重的谱半径 ρ")
-        self.clip = bool(params.get("clip", True))
-        seed = number(params, "seed", 0, 0, 2 ** 31 - 1, integer=True, label="随机种子")
-        self.rng = np.random.RandomState(seed)
+        v = SETTINGS.read(params)
+        self.hidden, self.length, self.lr, self.steps = v["hidden"], v["length"], v["lr"], v["steps"]
+        self.rho, self.clip = float(v["rho"]), v["clip"]
+        self.rng = np.random.RandomState(v["seed"])
         # float64: with float32 the gradient of a long sequence underflows to zero (and subnormal numbers are
         # slow), so the plot of the vanishing gradient would end in a flat line at 0
         self.model = NextValueRNN(self.hidden, self.rng, self.rho).astype(np.float64)
         self.loss_fn = MSE()
         self.optimizer = Adam(self.lr)
+        self.batches = batches(TRAIN_END - self.length, BATCH, self.rng)
+        # targets lie in [-1, 1]: a squared error a thousand times the start's means the weights blew up
+        self.guard = LossGuard(1000, advice="学习率 {} 太大，请调小（例如 0.01）；如果循环权重的谱半径 ρ 较大，"
+                                            "也请打开梯度裁剪。".format(self.lr))
+        self.pace = Pace(VIEW_EVERY)
+        self.curve = Curve()
 
         self.series = wave(np.arange(DATA_END))
         self.train_targets = np.arange(self.length, TRAIN_END)
@@ -107,37 +118,29 @@ class Session:
         self.norms_init = None
         self.eval_loss = None
         self.free_loss = None
-        self.seconds = 0.0
         self.seconds_to_target = None
-        self.since_view = 0.0
         self.done = False
 
     def train_step(self):
-        targets = self.train_targets[self.rng.randint(0, len(self.train_targets), BATCH)]
-        x, y = windows(self.series, targets, self.length)
-        loss = self.loss_fn.forward(self.model.forward(x), y)
-        if not np.isfinite(loss) or loss > MAX_LOSS:
-            raise Divergence(
-                "训练发散了：第 {} 步的损失变成了 {:.3g}。学习率 {} 太大，请调小（例如 0.01）；"
-                "如果循环权重的谱半径 ρ 较大，也请打开梯度裁剪。".format(self.step_count + 1, loss, self.lr))
-        self.model.backward(self.loss_fn.backward())
+        _, idx = next(self.batches)
+        x, y = windows(self.series, self.train_targets[idx], self.length)
         # with clipping off, an infinite bound still returns the norm, which the page plots
-        norm = clip_grad_norm(self.model, CLIP_NORM if self.clip else float("inf"))
-        if not np.isfinite(norm):
+        done = step(self.model, self.loss_fn, self.optimizer, x, y, self.guard, CLIP_NORM if self.clip else float("inf"))
+        if not np.isfinite(done.grad_norm):
             raise Divergence(
                 "梯度爆炸：第 {} 步的梯度范数变成了 {}。请打开梯度裁剪，或把谱半径 ρ 调小、序列调短。".format(
-                    self.step_count + 1, norm))
+                    self.step_count + 1, done.grad_norm))
         if self.norms_init is None:
             self.norms_init = self.model.rnn.grad_norms.copy()
-        self.optimizer.step(self.model)
         self.step_count += 1
-        self.loss, self.grad_norm = loss, norm
-        return loss
+        self.loss, self.grad_norm = done.loss, done.grad_norm
+        self.curve.add(self.step_count, self.loss)
+        return self.loss
 
     def evaluate(self):
         self.eval_loss = self.loss_fn.forward(self.model.forward(self.x_test, training=False), self.y_test)
         if self.seconds_to_target is None and self.eval_loss < TARGET_MSE:
-            self.seconds_to_target = self.seconds
+            self.seconds_to_target = self.pace.seconds
 
     def view(self):
         """What the plots show now: held-out and free-running predictions, hidden states, gradient norms."""
@@ -159,28 +162,16 @@ class Session:
         }
 
     def advance(self, seconds):
-        start = time.perf_counter()
-        losses = []
-        while self.step_count < self.steps and time.perf_counter() - start < seconds:
-            losses.append(self.train_step())
-        first = len(losses) == self.step_count
+        first = self.step_count == 0
+        self.pace.run(seconds, self.train_step, lambda: self.step_count >= self.steps)
         self.done = self.step_count >= self.steps
-        progress = {
-            "step": self.step_count,
-            "first_step": self.step_count - len(losses) + 1,
-            "losses": losses,
-            "grad_norm": self.grad_norm,
-        }
+        progress = {"step": self.step_count, "loss": self.loss, "grad_norm": self.grad_norm}
         if first:
             t = np.arange(TRAIN_END, DATA_END + FUTURE)
             progress["data"] = {"t0": TRAIN_END, "data_end": DATA_END, "truth": np.round(wave(t), 4)}
-        self.since_view += time.perf_counter() - start
-        if self.done or first or self.since_view >= VIEW_EVERY:
-            self.seconds += time.perf_counter() - start
-            start = time.perf_counter()
+        if self.pace.view_due(last=self.done):
+            progress["losses"] = self.curve.take()
             progress["view"] = self.view()
-            self.since_view = 0.0
-        self.seconds += time.perf_counter() - start
         return progress
 
     def result(self):
@@ -193,7 +184,7 @@ class Session:
             "train_loss": self.loss,
             "target_loss": TARGET_MSE,
             "steps": self.step_count,
-            "seconds": round(self.seconds, 3),
+            "seconds": round(self.pace.seconds, 3),
             "seconds_to_target": None if self.seconds_to_target is None else round(self.seconds_to_target, 3),
             # ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ at the last step: far below 1 when the gradient vanishes on its way back
             "gradient_ratio": float(self.model.rnn.grad_norms[0] / max(self.model.rnn.grad_norms[-1], 1e-30)),

@@ -16,7 +16,7 @@ from demos.apps import InputError
 
 FULL_WIDTH = {ord("\u3002"): ".", ord("\uff61"): ".", ord("\u2212"): "-", ord("\u3000"): " "}
 FULL_WIDTH.update({code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
-NUMBER_TEXT = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+NUMBER_TEXT = re.compile(r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 SHOWN_CHARS = 40  # a long value is shortened in messages, so a pasted essay does not become a page-tall error
 
 

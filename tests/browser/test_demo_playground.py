@@ -1,7 +1,7 @@
 """The playground in the page: the spiral separated within the issue's 20 s, share links, Stop, Reset, bad settings."""
 import json
 import time
-from urllib.parse import unquote
+from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 
@@ -40,7 +40,7 @@ def test_spiral_is_separated_within_20_seconds(demo, page):
 
 
 def test_share_link_restores_the_settings(page, base_url):
-    link = base_url + PAGE + "#playground=" + ",".join("{}:{}".format(k, v) for k, v in SHARED.items())
+    link = base_url + PAGE + "?" + urlencode({"playground." + k: v for k, v in SHARED.items()})
     demo = open_demo(page, link, "", "playground")
     for name, value in SHARED.items():
         assert demo.locator("[name={}]".format(name)).input_value() == value, name
@@ -49,28 +49,43 @@ def test_share_link_restores_the_settings(page, base_url):
     assert result["dataset"] == "circles" and result["layers"] == [8, 4] and result["target"] == 0.9
     assert result["accuracy"] >= 0.9
 
-    # a change goes into the address, and 「复制链接」 offers that address
+    # 「复制链接」 offers a link with the settings as they are now, and puts it in the address bar
     demo.locator("select[name=dataset]").select_option("xor")
-    demo.locator("input[name=layers]").fill("12-6")
-    demo.locator("input[name=layers]").dispatch_event("change")
+    demo.locator("input[name=layers]").fill("１２－６")
     share = demo.locator("[data-action=share]")
     assert share.inner_text() == "复制链接"
     share.click()
-    box = demo.locator("input[readonly]")
+    box = demo.locator("input.demo-share")
     box.wait_for(state="visible", timeout=5000)
     shared = box.input_value()
-    assert unquote(page.evaluate("location.hash")) in unquote(shared)
-    assert "dataset:xor" in shared and "layers:12-6" in shared and "seed:5" in shared
+    query = parse_qs(urlparse(shared).query)
+    assert query["playground.dataset"] == ["xor"] and query["playground.layers"] == ["１２－６"]
+    assert query["playground.seed"] == ["5"]
+    assert page.evaluate("location.href") == shared
 
     # opening the copied link in a fresh page restores exactly these settings
     other = page.context.new_page()
     page.context.guard.watch(other)
     again = open_demo(other, shared, "", "playground")
     assert again.locator("select[name=dataset]").input_value() == "xor"
-    assert again.locator("input[name=layers]").input_value() == "12-6"
+    assert again.locator("input[name=layers]").input_value() == "１２－６"
     assert again.locator("select[name=activation]").input_value() == "relu"
     assert again.get_attribute("data-state") == "idle"
+    other.wait_for_function("() => document.documentElement.dataset.pythonRuntime", timeout=120000)
     other.close()
+
+
+def test_old_hash_links_still_work_and_bad_links_are_explained(page, base_url):
+    old = base_url + PAGE + "#playground=" + ",".join("{}:{}".format(k, v) for k, v in SHARED.items())
+    demo = open_demo(page, old, "", "playground")
+    for name, value in SHARED.items():
+        assert demo.locator("[name={}]".format(name)).input_value() == value, name
+    page.wait_for_function("() => document.documentElement.dataset.pythonRuntime", timeout=120000)
+    bad = base_url + PAGE + "?" + urlencode({"playground.lr": "0", "playground.layers": "8-8"})
+    demo = open_demo(page, bad, "", "playground")
+    assert demo.get_attribute("data-state") == "error"
+    assert "链接" in demo.locator(".demo-error").inner_text() and "学习率" in demo.locator(".demo-error").inner_text()
+    page.wait_for_function("() => document.documentElement.dataset.pythonRuntime", timeout=120000)
 
 
 def test_stop_and_reset(demo, page):
@@ -96,7 +111,7 @@ def test_bad_settings_are_explained(demo):
     for field, value, words in BAD:
         demo.locator("input[name={}]".format(field)).fill(value)
         demo.locator("[data-action=train]").click()
-        assert demo.get_attribute("data-state") == "error", (field, value)  # checked before anything runs
+        assert wait_for_state(demo, {"error", "done"}, timeout=120) == "error", (field, value)
         assert error.is_visible() and words in error.inner_text(), (field, value, error.inner_text())
         demo.locator("input[name={}]".format(field)).fill(GOOD[field])
     # plain SGD at lr 10 blows up: the run is stopped and explained

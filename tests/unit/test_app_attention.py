@@ -113,7 +113,7 @@ def test_same_seed_same_run_other_seed_other_run():
     def figures(params):
         reply, updates = run("attention", dict(params, steps=40))
         assert reply["state"] == "done"
-        losses = [l for u in updates for l in u["losses"]]
+        losses = [l for u in updates if "losses" in u for l in u["losses"]["y"]]
         return losses, {k: v for k, v in reply["result"].items() if not k.startswith("seconds")}
 
     a, b, c = figures({"seed": 1}), figures({"seed": 1}), figures({"seed": 2})

@@ -78,7 +78,7 @@ def test_two_class_softmax_is_binary_cross_entropy():
 
 @pytest.mark.parametrize("params, words", [
     ({"target": "2"}, "真实标签"), ({"classes": 1}, "类别数"), ({"classes": 2.5}, "整数"),
-    ({"classes": 1e9}, "类别数"), ({"z": "NaN"}, "有限"), ({"z": 9}, "之间")])
+    ({"classes": 1e9}, "类别数"), ({"z": "NaN"}, "数字"), ({"z": 9}, "之间")])
 def test_bad_input_is_explained(params, words):
     with pytest.raises(InputError) as err:
         Session(params)

@@ -28,9 +28,9 @@ def test_default_run_reaches_95_percent():
     assert result["test_accuracy"] >= 0.95
     assert result["seconds_to_95"] is not None and result["seconds_to_95"] <= result["seconds"]
     points = [p for u in updates for p in u["points"]]
-    assert points[0][0] == 0 and points[0][3] < 0.3  # the untrained network guesses
-    assert points[-1][0] == result["steps"] and points[-1][3] == result["test_accuracy"]
-    assert max(p[3] for p in points) >= 0.95
+    assert points[0]["step"] == 0 and points[0]["accuracy"] < 0.3  # the untrained network guesses
+    assert points[-1]["step"] == result["steps"] and points[-1]["accuracy"] == result["test_accuracy"]
+    assert max(p["accuracy"] for p in points) >= 0.95
 
 
 def test_mistakes_are_the_wrongly_classified_test_images():

@@ -106,7 +106,7 @@ def test_progress_is_drawn_in_small_chunks_and_the_grid_sent_once():
 
 
 @pytest.mark.parametrize("params, words", [
-    ({"lr_gd": 0}, "GD 的学习率"), ({"lr_adam": "abc"}, "数字"), ({"lr_momentum": "NaN"}, "有限"),
+    ({"lr_gd": 0}, "GD 学习率"), ({"lr_adam": "abc"}, "数字"), ({"lr_momentum": "NaN"}, "数字"),
     ({"steps": 0}, "步数"), ({"steps": 1e9}, "步数"), ({"steps": 2.5}, "整数"),
     ({"surface": "moon"}, "曲面"), ({"x0": 7}, "起点 x"), ({"surface": "rosenbrock", "x0": 0, "y0": -2}, "起点 y"),
     ({"beta": 1}, "β"), ({"beta2": 1}, "β2")])

@@ -1,4 +1,5 @@
-"""The Trainer: learning, determinism, callbacks, stopping, time slices, divergence."""
+"""The training step, batches, the divergence rule and the Trainer built on them: learning, determinism,
+callbacks, stopping, time slices, divergence."""
 
 import time
 
@@ -6,7 +7,7 @@ import numpy as np
 import pytest
 
 from demos import data, layers, losses, optim
-from demos.train import Divergence, Trainer, accuracy
+from demos.train import Divergence, LossGuard, Trainer, accuracy, batches, step
 
 
 def mlp(seed, n_out=2, hidden=16):
@@ -102,7 +103,7 @@ def test_divergence_on_nan():
     model = layers.Sequential([layers.Dense(2, 8, np.random.RandomState(0)), layers.ReLU(),
                                layers.Dense(8, 1, np.random.RandomState(1))])
     trainer = Trainer(model, losses.MSE(), optim.SGD(10.0), x, y.astype(np.float32), batch_size=50)
-    with np.errstate(all="ignore"), pytest.raises(Divergence, match="learning rate"):
+    with np.errstate(all="ignore"), pytest.raises(Divergence, match="发散"):
         trainer.run(steps=200)
     assert trainer.step_count < 200
 
@@ -121,5 +122,61 @@ def test_divergence_on_explosion():
 
     trainer = Trainer(mlp(0, n_out=3), Constant(), optim.SGD(0.1), x, y, batch_size=8, explode_factor=10)
     trainer.run(steps=2)
-    with pytest.raises(Divergence, match="exploded"):
+    with pytest.raises(Divergence, match="第 3 步的损失已经是 50（开始时约 1）"):
         trainer.step()
+
+
+def test_one_step_by_hand():
+    """y = w x with w = 1, x = 2, target 6, MSE: L = (2 - 6)² = 16, dL/dw = 2 (w x - y) x = -16;
+    SGD with lr 0.1 moves w to 1 + 1.6 = 2.6."""
+    model = layers.Dense(1, 1, np.random.RandomState(0))
+    model.params["W"][...] = 1.0
+    model.params["b"][...] = 0.0
+    x, y = np.array([[2.0]], dtype=np.float32), np.array([[6.0]], dtype=np.float32)
+    done = step(model, losses.MSE(), optim.SGD(0.1), x, y)
+    assert done.loss == pytest.approx(16.0)
+    assert done.output[0, 0] == pytest.approx(2.0)  # the prediction before the update
+    assert done.grad_norm is None
+    assert model.params["W"][0, 0] == pytest.approx(2.6)
+    assert model.params["b"][0] == pytest.approx(0.8)  # dL/db = 2 (w x - y) = -8
+
+
+def test_clipping_in_the_step_reports_the_norm_before_clipping():
+    """Same step: gradients (dW, db) = (-16, -8), norm √320 ≈ 17.89; clipped to norm 1, W moves by 0.1 · 16/√320."""
+    model = layers.Dense(1, 1, np.random.RandomState(0))
+    model.params["W"][...] = 1.0
+    model.params["b"][...] = 0.0
+    x, y = np.array([[2.0]], dtype=np.float32), np.array([[6.0]], dtype=np.float32)
+    done = step(model, losses.MSE(), optim.SGD(0.1), x, y, clip_norm=1.0)
+    assert done.grad_norm == pytest.approx(np.sqrt(320.0), rel=1e-6)
+    assert model.params["W"][0, 0] == pytest.approx(1 + 0.1 * 16 / np.sqrt(320.0), rel=1e-6)
+
+
+def test_batches_cover_every_example_once_per_epoch():
+    stream = batches(10, 4, np.random.RandomState(0))
+    first = [next(stream) for _ in range(3)]
+    assert [e for e, _ in first] == [0, 0, 0] and [len(i) for _, i in first] == [4, 4, 2]
+    assert sorted(np.concatenate([i for _, i in first]).tolist()) == list(range(10))
+    assert next(stream)[0] == 1  # then the next epoch, in a new order
+    again = batches(10, 4, np.random.RandomState(0))
+    assert all(np.array_equal(next(again)[1], i) for _, i in first)
+
+
+def test_the_divergence_rule():
+    guard = LossGuard(10, advice="调小学习率。")
+    guard.check(0.5)  # the limit counts from 1 when the first loss is smaller: 10 · max(0.5, 1) = 10
+    guard.check(10.0)
+    with pytest.raises(Divergence) as err:
+        guard.check(10.5)
+    assert str(err.value) == "训练发散了：第 3 步的损失已经是 10.5（开始时约 0.5）。调小学习率。"
+    big = LossGuard(10)
+    big.check(3.0)
+    big.check(30.0)  # 10 · 3: still allowed
+    with pytest.raises(Divergence, match="第 3 步的损失已经是 30.1"):
+        big.check(30.1)
+    nan = LossGuard()
+    nan.check(1.0)
+    with pytest.raises(Divergence, match="第 2 步的损失变成了 NaN"):
+        nan.check(float("nan"))
+    with pytest.raises(Divergence, match="第 1 步的损失变成了 NaN"):
+        LossGuard().check(float("inf"))

@@ -1,90 +1,14 @@
-// What every demo shares: the page's one Python worker, the demo contract on the element, controls with
-// checked input, the Train / Stop / Reset buttons, progress and error messages.
+// What every demo shares: the demo contract on the element, controls built from the declared settings, share
+// links, the Train / Stop / Reset buttons, progress and error messages. The Python worker is bridge.js's.
 //
 // Contract (tests and demos rely on it): the element has data-demo="<id>" and data-state in
 // idle | loading | running | done | error; on done, data-result holds JSON of the final figures; on error a
 // visible .demo-error says what went wrong.
 
+import { bootInfo, python, startSession, stopSession, watchBoot } from "./bridge.js";
 import { readField } from "./settings.js";
 
-const base = new URL(document.querySelector('meta[name="book-base"]')?.content || "./", location.href);
-export const vendorUrl = new URL("vendor/", base).href;
-
-// ---- the shared Python runtime ------------------------------------------------------------------------
-
-let worker = null;
-let ready = null;
-const listeners = new Map(); // session id -> callback
-const bootWatchers = new Set();
-let bootInfo = null;
-
-function onWorkerMessage(event) {
-  const msg = event.data;
-  if (msg.type === "update") {
-    const cb = listeners.get(msg.id);
-    if (cb) cb(msg);
-  } else {
-    for (const cb of bootWatchers) cb(msg);
-  }
-}
-
-/** Start the runtime download (once per page); resolves with {python, numpy, seconds} when Python is ready. */
-export function python() {
-  if (ready) return ready;
-  ready = (async () => {
-    const runtime = await (await fetch(vendorUrl + "runtime.json")).json();
-    worker = new Worker(new URL("py-worker.js", import.meta.url), { type: runtime.profile === "cdn" ? "module" : "classic" });
-    worker.onmessage = onWorkerMessage;
-    return new Promise((resolve, reject) => {
-      const watch = (msg) => {
-        if (msg.type === "ready") {
-          bootInfo = msg;
-          bootWatchers.delete(watch);
-          // for readers' curiosity and for the tests: which runtime, how long it took, what it downloaded
-          document.documentElement.dataset.pythonRuntime = JSON.stringify(msg);
-          resolve(msg);
-        }
-        if (msg.type === "boot-error") { bootWatchers.delete(watch); reject(new Error(msg.message)); }
-      };
-      bootWatchers.add(watch);
-      worker.postMessage({ type: "boot", vendor: vendorUrl, runtime });
-    });
-  })();
-  ready.catch(() => { ready = null; }); // a failed download can be retried
-  return ready;
-}
-
-let nextId = 1;
-
-/**
- * Run a session that is not the demo's training run (e.g. "gpt:Generate", generating with the model the training
- * left in Python) and follow it: returns {done: Promise of the result (rejects with the reader's message), stop()}.
- */
-export function runSession(session, params, { onProgress, assets = [] } = {}) {
-  const sid = `run-${nextId++}`;
-  let settle = null;
-  const done = new Promise((resolve, reject) => { settle = { resolve, reject }; });
-  python().then(() => {
-    if (!settle) return; // stopped before the runtime was up
-    listeners.set(sid, (msg) => {
-      if (msg.progress) onProgress?.(msg.progress);
-      if (msg.state === "running") return;
-      listeners.delete(sid);
-      if (msg.state === "done") settle.resolve(msg.result);
-      else settle.reject(new Error(msg.message || "已停止。"));
-      settle = null;
-    });
-    worker.postMessage({ type: "start", id: sid, session, params, assets });
-  }, (err) => settle?.reject(err));
-  const stop = () => {
-    if (!settle) return;
-    if (worker) worker.postMessage({ type: "stop", id: sid });
-    listeners.delete(sid);
-    settle.reject(new Error("已停止。"));
-    settle = null;
-  };
-  return { done, stop };
-}
+export { python, runSession, vendorUrl } from "./bridge.js";
 
 // ---- small DOM helpers --------------------------------------------------------------------------------
 
@@ -99,7 +23,12 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+let nextId = 1;
+
 const mb = (bytes) => (bytes / 1e6).toFixed(1);
+
+/** A share in [0, 1] as a percentage with one decimal ("—" when there is none yet). */
+export const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
 
 // ---- the demo ---------------------------------------------------------------------------------------------
 
@@ -129,11 +58,15 @@ export class Demo {
     this.el.dataset.state = state;
     if (result !== undefined) this.el.dataset.result = JSON.stringify(result);
     else if (state !== "done") delete this.el.dataset.result;
+    const busy = state === "loading" || state === "running";
+    // keyboard users keep their place: focus on Train moves to Stop while a run goes, and back when it ends
+    const focused = document.activeElement;
+    const follow = !!focused && (focused === this.trainBtn || focused === this.stopBtn);
     for (const b of this.buttonsEl.querySelectorAll("button")) {
       const action = b.dataset.action;
-      const busy = state === "loading" || state === "running";
       b.disabled = action === "stop" ? !busy : (action === "train" ? busy : false);
     }
+    if (follow) (busy ? this.stopBtn : this.trainBtn).focus();
   }
 
   status(text) {
@@ -187,7 +120,55 @@ export class Demo {
       this.fields.push({ field, input });
       inputs[field.name] = input;
     }
+    this.fillFromLink();
     return inputs;
+  }
+
+  /** The address's prefix for this demo's settings: ?<demo>.<name>=<value>, e.g. ?playground.layers=16-16. */
+  get linkPrefix() {
+    return `${this.el.dataset.demo}.`;
+  }
+
+  /** Settings from a shared link fill the controls; a bad one gets the same message as if it had been typed. */
+  fillFromLink(search = location.search) {
+    const linked = {};
+    for (const [key, value] of new URLSearchParams(search)) {
+      if (key.startsWith(this.linkPrefix)) linked[key.slice(this.linkPrefix.length)] = value;
+    }
+    const known = this.fields.filter(({ field }) => field.name in linked);
+    if (!known.length) return false;
+    this.setValues(linked);
+    try {
+      for (const { field } of known) readField(field, linked[field.name]);
+      this.status("已按链接里的设置填好，点「训练」开始。");
+    } catch (err) {
+      this.showError(`链接里的设置有误：${err.message}`);
+    }
+    return true;
+  }
+
+  /** A link to this page that restores the controls as they are now (other demos' settings in it are kept). */
+  shareUrl() {
+    const params = new URLSearchParams(location.search);
+    for (const key of [...params.keys()]) if (key.startsWith(this.linkPrefix)) params.delete(key);
+    for (const [name, value] of Object.entries(this.rawValues())) params.set(this.linkPrefix + name, String(value));
+    return `${location.origin}${location.pathname}?${params}${location.hash}`;
+  }
+
+  /** Put the link in the address bar and on the clipboard (or, where copying is not allowed, in a box to copy). */
+  async share() {
+    const url = this.shareUrl();
+    history.replaceState(history.state, "", url);
+    this.shareBox.value = url;
+    this.shareBox.hidden = false;
+    try {
+      await navigator.clipboard.writeText(url);
+      this.status("链接已复制到剪贴板：打开它就会恢复现在这组设置。");
+    } catch (err) {
+      this.shareBox.focus();
+      this.shareBox.select();
+      this.status("浏览器不允许自动复制，请手动复制下面的链接（已选中）。");
+    }
   }
 
   /** What the controls hold, as typed (strings; booleans for check boxes). */
@@ -218,6 +199,16 @@ export class Demo {
     this.stopBtn = make("stop", stop);
     this.resetBtn = make("reset", reset);
     this.buttonsEl.append(this.trainBtn, this.stopBtn, this.resetBtn, ...extra);
+    if (this.fields.length) {
+      this.shareBtn = make("share", "复制链接");
+      this.shareBox = h("input", {
+        type: "text", readonly: true, hidden: true, class: "demo-share", "aria-label": "这组设置的链接",
+        style: "width: 100%; font-size: 0.75rem;",
+      });
+      this.shareBtn.addEventListener("click", () => this.share());
+      for (const { input } of this.fields) input.addEventListener("input", () => { this.shareBox.hidden = true; });
+      this.buttonsEl.append(this.shareBtn, this.shareBox);
+    }
     this.setState(this.el.dataset.state);
   }
 
@@ -231,19 +222,18 @@ export class Demo {
 
   /** Boot the shared runtime, showing stage and bytes in this demo's status line. */
   async bootRuntime() {
-    if (bootInfo) return bootInfo;
-    const watch = (msg) => {
+    if (bootInfo()) return bootInfo();
+    const unwatch = watchBoot((msg) => {
       if (msg.type !== "boot-progress") return;
       if (this.el.dataset.state !== "loading") return;
       if (msg.stage === "download") this.status(`正在下载 Python 运行环境：${mb(msg.loaded)} / ${mb(msg.total)} MB`);
       else if (msg.stage === "start") this.status("正在启动 Python……");
       else if (msg.stage === "packages") this.status("正在加载 NumPy 和本书的代码……");
-    };
-    bootWatchers.add(watch);
+    });
     try {
       return await python();
     } finally {
-      bootWatchers.delete(watch);
+      unwatch();
     }
   }
 
@@ -292,8 +282,7 @@ export class Demo {
     this.status("训练中……");
     hd.onStart?.(params);
     this.started = performance.now();
-    listeners.set(sid, (msg) => this.onUpdate(sid, msg));
-    worker.postMessage({ type: "start", id: sid, session: hd.session, params, assets: hd.assets || [] });
+    startSession(sid, hd.session, params, hd.assets || [], (msg) => this.onUpdate(sid, msg));
   }
 
   onUpdate(sid, msg) {
@@ -314,7 +303,7 @@ export class Demo {
       this.showError(`页面显示出错：${err.message}`);
       return;
     }
-    listeners.delete(sid);
+    stopSession(sid, false);
     this.sessionId = null;
     if (msg.state === "done") {
       this.setState("done", msg.result);
@@ -329,8 +318,7 @@ export class Demo {
 
   stopSession() {
     if (!this.sessionId) return false;
-    if (worker) worker.postMessage({ type: "stop", id: this.sessionId });
-    listeners.delete(this.sessionId);
+    stopSession(this.sessionId);
     this.sessionId = null;
     return true;
   }

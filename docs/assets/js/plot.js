@@ -155,24 +155,40 @@ export class LineChart {
   }
 }
 
-/** Draw a grayscale image (values 0..1, row-major) or a heatmap into a canvas, cell by cell. */
-export function drawGrid(canvas, values, rows, cols, { colormap = "gray", lo, hi } = {}) {
-  const ctx = fitContext(canvas);
-  const W = canvas.logicalWidth, H = canvas.logicalHeight;
-  let min = lo ?? Infinity, max = hi ?? -Infinity;
-  if (lo === undefined || hi === undefined) for (const v of values) { if (v < min) min = v; if (v > max) max = v; }
-  const span = max - min || 1;
-  const cw = W / cols, ch = H / rows;
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const t = Math.min(1, Math.max(0, (values[r * cols + c] - min) / span));
-      ctx.fillStyle = colormap === "gray"
-        ? `rgb(${255 * t | 0},${255 * t | 0},${255 * t | 0})`
-        : colormap === "diverging"
-          ? `rgb(${t < 0.5 ? 255 : 255 * (1 - t) * 2 | 0},${255 * (1 - Math.abs(t - 0.5) * 2) | 0},${t > 0.5 ? 255 : 255 * t * 2 | 0})`
-          : `hsl(${240 - 240 * t}, 80%, ${30 + 40 * t}%)`;
-      ctx.fillRect(c * cw, r * ch, Math.ceil(cw), Math.ceil(ch));
+/**
+ * A curve that grows while a model trains but never past `size` points: when full, every other point is dropped and
+ * from then on only every other new one is kept, so drawing costs the same after 100 steps or 100,000.
+ */
+export class Series {
+  constructor(size = 1000) {
+    this.size = size;
+    this.clear();
+  }
+
+  clear() {
+    this.x = []; this.y = []; this.count = 0; this.stride = 1; this.last = null;
+  }
+
+  /** Add points (arrays of x and y); the newest point is always shown. */
+  push(xs, ys) {
+    for (let i = 0; i < xs.length; i++) {
+      if (this.last) { this.x.pop(); this.y.pop(); } // the newest point, held only until the next one comes
+      this.count += 1;
+      if (this.count % this.stride === 0) {
+        this.x.push(xs[i]); this.y.push(ys[i]);
+        if (this.x.length >= this.size) {
+          this.x = this.x.filter((_, k) => k % 2); this.y = this.y.filter((_, k) => k % 2);
+          this.stride *= 2;
+        }
+        this.last = null;
+      } else {
+        this.last = [xs[i], ys[i]];
+      }
+      if (this.last) { this.x.push(this.last[0]); this.y.push(this.last[1]); }
     }
   }
-  return ctx;
+
+  get length() {
+    return this.x.length;
+  }
 }

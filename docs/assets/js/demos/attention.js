@@ -1,16 +1,10 @@
 // Demo: a one-block Transformer learns to reverse (or sort) a short sequence; the attention weights of one example
 // show where each output position looks (Python: demos/apps/attention.py).
-import { Demo, h } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
-import { Heatmap } from "./attention-heatmap.js";
+import { Demo, h, pct } from "../demo-kit.js";
+import { LineChart, Series } from "../plot.js";
+import { Heatmap } from "../views/heatmap.js";
+import { panel } from "../views/panel.js";
 
-const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
-
-function panel(parent, text) {
-  const box = h("div", {}, caption(text));
-  parent.append(box);
-  return box;
-}
 
 // One row of tokens; wrong output tokens are marked (colour and a "✗" for readers who cannot tell the colours apart).
 function tokenRow(label, tokens, truth) {
@@ -34,19 +28,8 @@ export function mount(el) {
       + "方框标出它需要的输入位置。训练前权重近乎平均；训练后，反转任务的权重集中到反对角线上。"
       + "排序任务的图案没有这么整齐：第 i 个输出要找的是第 i 小的数在哪儿，方框随输入而变。",
   });
-  const inputs = demo.addControls([
-    { name: "task", label: "任务", type: "select", value: "reverse", options: [["reverse", "反转"], ["sort", "排序"]] },
-    { name: "length", label: "序列长度", value: 6, min: 4, max: 10, integer: true },
-    { name: "d_model", label: "模型宽度 d_model", value: 32, min: 4, max: 64, integer: true },
-    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
-    { name: "steps", label: "训练步数", value: 300, min: 1, max: 5000, integer: true },
-    {
-      name: "example", label: "自己的示例（可留空）", type: "text", value: "",
-      help: "用空格分开的 0–7 的整数，个数等于序列长度，例如 3 1 4 1 5 2",
-    },
-  ]);
+  const inputs = demo.addSettings();
   inputs.example.setAttribute("placeholder", "例如 3 1 4 1 5 2");
-  inputs.example.removeAttribute("inputmode"); // the kit asks for a decimal keypad, which has no space key
 
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
@@ -67,11 +50,12 @@ export function mount(el) {
     xLabel: "训练步数", yLabel: "准确率", yRange: [0, 1], label: "留出序列上的逐词准确率与整句准确率", height: 200,
   });
 
-  let steps = [], losses = [], evalSteps = [], acc = [], seqAcc = [];
+  const losses = new Series();
+  let evalSteps = [], acc = [], seqAcc = [];
   let view = null;
 
   const drawCurves = () => {
-    lossChart.draw([{ name: "训练损失", x: steps, y: losses }]);
+    lossChart.draw([{ name: "训练损失", x: losses.x, y: losses.y }]);
     accChart.draw([
       { name: "逐词", x: evalSteps, y: acc, color: "#009688" },
       { name: "整句全对", x: evalSteps, y: seqAcc, color: "#9c27b0" },
@@ -98,7 +82,7 @@ export function mount(el) {
 
   let custom = false;
   const clear = () => {
-    steps = []; losses = []; evalSteps = []; acc = []; seqAcc = [];
+    losses.clear(); evalSteps = []; acc = []; seqAcc = [];
     view = null;
     pick.replaceChildren();
     drawCurves();
@@ -113,21 +97,21 @@ export function mount(el) {
       clear();
     },
     onProgress(p) {
-      p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
       if (p.view) {
+        losses.push(p.losses.x, p.losses.y);
         if (!view) fillPick(p.view.examples, custom);
         view = p.view;
         evalSteps.push(p.step);
         acc.push(view.accuracy);
         seqAcc.push(view.sequence_accuracy);
         drawExample();
+        drawCurves();
       }
-      drawCurves();
-      const last = view ? `，留出序列逐词准确率 ${(view.accuracy * 100).toFixed(1)}%` : "";
-      demo.status(`第 ${p.step} 步：训练损失 ${losses.length ? losses[losses.length - 1].toFixed(3) : "—"}${last}`);
+      const last = view ? `，留出序列逐词准确率 ${pct(view.accuracy)}` : "";
+      demo.status(`第 ${p.step} 步：训练损失 ${p.loss === null ? "—" : p.loss.toFixed(3)}${last}`);
     },
     describe: (r) => `完成：${r.steps} 步，用时 ${r.seconds.toFixed(1)} 秒。${r.test_sequences} 条没见过的序列上，`
-      + `逐词准确率 ${(r.accuracy * 100).toFixed(1)}%（目标 ≥ ${r.target_accuracy * 100}%），整句全对 ${(r.sequence_accuracy * 100).toFixed(1)}%；`
+      + `逐词准确率 ${pct(r.accuracy)}（目标 ≥ ${r.target_accuracy * 100}%），整句全对 ${pct(r.sequence_accuracy)}；`
       + `输出位置平均把 ${(r.attention_on_needed * 100).toFixed(0)}% 的注意力放在它需要的输入位置上。`,
     onReset: clear,
   });

@@ -1,10 +1,8 @@
 // Demo: a small CNN learns the digits in the page; its 3×3 filters and the feature maps of one digit are shown
 // as they change (Python: demos/apps/cnn.py).
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
-import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
-
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "../views/digit-images.js";
 
 function paintFilter(canvas, weights, scale) {
   // 128 = weight 0; white = the largest positive weight of all filters, black = the most negative
@@ -18,14 +16,7 @@ export function mount(el) {
     intro: "网络：一个卷积层（若干个 3×3 卷积核）→ ReLU → 2×2 最大池化 → 全连接层 → 10 个数字；Adam，学习率按余弦曲线降到 0。"
       + "训练集 8000 张；曲线上的测试准确率用测试集前 500 张估计，训练结束后再用全部 2000 张打分。",
   });
-  demo.addControls([
-    { name: "filters", label: "卷积核个数", value: 8, min: 1, max: 32, integer: true },
-    { name: "lr", label: "学习率", value: 0.005, min: 0, max: 1, positive: true },
-    { name: "batch", label: "批大小", value: 32, min: 1, max: 1000, integer: true },
-    { name: "epochs", label: "训练轮数", value: 3, min: 1, max: 200, integer: true },
-    { name: "seconds", label: "时间上限（秒）", value: 45, min: 1, max: 600, positive: true },
-    { name: "digit", label: "示例数字（测试集编号 0–1999）", value: 0, min: 0, max: 1999, integer: true },
-  ]);
+  demo.addSettings();
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
   const chart = new LineChart(plots, { xLabel: "训练步数", yLabel: "准确率", yRange: [0, 1], label: "准确率曲线" });
@@ -76,7 +67,7 @@ export function mount(el) {
     assets: ["data/mnist.npz"],
     onStart: clear,
     onProgress(p) {
-      for (const [step, , train, test] of p.points) { steps.push(step); trainAcc.push(train); testAcc.push(test); }
+      for (const point of p.points) { steps.push(point.step); trainAcc.push(point.train_accuracy); testAcc.push(point.accuracy); }
       if (p.points.length) draw();
       if (p.visual) showVisual(p.visual);
       demo.status(`第 ${p.epoch.toFixed(2)} 轮，${p.step} 步，${p.seconds.toFixed(1)} 秒；`

@@ -30,7 +30,7 @@ export function mount(el) {
     intro: "代码在浏览器里的 Python（Pyodide，只有 NumPy）中运行，print 的内容显示在下方。可以随意修改："
       + "Ctrl + Enter（Mac：⌘ + Enter）运行；Tab 插入四个空格，先按 Esc 再按 Tab 可以离开编辑框。",
   });
-  demo.addControls([{ name: "time_limit", label: "时间上限（秒）", value: 30, min: 1, max: 300, positive: true }]);
+  demo.addSettings();
 
   const editorId = `${demo.id}-code`;
   const editor = h("textarea", {

@@ -1,9 +1,9 @@
 // Demo: MSE on a probability vs binary and softmax cross-entropy, and their gradients with respect to the
 // model's raw score z (Python: demos/apps/losses.py). Python computes the curves on a grid of z once;
 // moving z only looks values up on that grid.
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
-import { dragToSet, drawChart, gridIndex } from "./activations-cursor.js";
+import { dragToSet, drawChart, gridIndex, valueTable } from "../views/cursor.js";
 
 const LOSSES = [
   { key: "mse", name: "MSE（对概率）", short: "MSE", color: COLORS[0] },
@@ -20,26 +20,13 @@ export function mount(el) {
       + "二元交叉熵；K 类 softmax 交叉熵（logits 为 (z, 0, …, 0)，y = 1 时第 0 类是正确类，y = 0 时第 1 类是正确类）。"
       + "下图是每种损失对 z 的梯度：训练就靠它推动 z。把 z 拖到「自信地错了」的一端看看。",
   });
-  const inputs = demo.addControls([
-    { name: "target", label: "真实标签 y", type: "select", value: "1", options: [["1", "y = 1（正类）"], ["0", "y = 0（负类）"]] },
-    { name: "classes", label: "softmax 的类别数 K", value: 3, min: 2, max: 10, integer: true },
-    { name: "z", label: "预测的 logit z（也可以在图上拖动）", type: "range", value: -4, min: -8, max: 8, step: 0.05 },
-  ]);
+  const inputs = demo.addSettings();
   const slider = inputs.z;
-  // The kit sets a range input's value before its min, so a negative default was clamped to 0: set it again.
-  slider.value = "-4";
-  slider.dispatchEvent(new Event("input"));
-  const rows = {};
-  const tbody = h("tbody");
-  for (const l of LOSSES) {
-    const value = h("td"), grad = h("td");
-    rows[l.key] = { value, grad };
-    tbody.append(h("tr", {}, h("td", { style: `color:${l.color};font-weight:700` }, l.name), value, grad));
-  }
+  const numbers = valueTable(LOSSES, ["损失", "L", "dL/dz"]);
   const where = h("p", {});
   const verdict = h("p", {});
   const readout = h("div", { class: "demo-readout", "aria-live": "polite" }, where,
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "损失"), h("th", {}, "L"), h("th", {}, "dL/dz"))), tbody),
+    numbers.table,
     verdict);
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(readout, plots);
@@ -62,11 +49,11 @@ export function mount(el) {
     const pTrue = y === 1 ? at.p : 1 - at.p; // the probability the model gives to the true label
     const mse = Math.abs(at.values.mse[1]), ce = Math.abs(at.values.bce[1]);
     if (pTrue < 0.1) {
-      return `模型很自信地错了：它只给正确答案 ${(100 * pTrue).toFixed(1)}% 的概率。交叉熵的梯度大小仍有 ${fmt(ce)}，`
+      return `模型很自信地错了：它只给正确答案 ${pct(pTrue)} 的概率。交叉熵的梯度大小仍有 ${fmt(ce)}，`
         + `而 MSE 的梯度只剩 ${fmt(mse)}：sigmoid 饱和了，σ′(z) 几乎为 0，均方误差几乎推不动 z。`;
     }
-    if (pTrue > 0.9) return `模型答对了而且很有把握（正确答案的概率 ${(100 * pTrue).toFixed(1)}%）：三种损失的梯度都接近 0，这正是该停下的地方。`;
-    return `模型还拿不准（正确答案的概率 ${(100 * pTrue).toFixed(1)}%）：三种损失都在推 z 往正确的方向走。`;
+    if (pTrue > 0.9) return `模型答对了而且很有把握（正确答案的概率 ${pct(pTrue)}）：三种损失的梯度都接近 0，这正是该停下的地方。`;
+    return `模型还拿不准（正确答案的概率 ${pct(pTrue)}）：三种损失都在推 z 往正确的方向走。`;
   };
 
   const draw = () => {
@@ -76,7 +63,7 @@ export function mount(el) {
       verdict.textContent = "";
       drawChart(lossChart, []);
       drawChart(gradChart, []);
-      for (const l of LOSSES) { rows[l.key].value.textContent = "—"; rows[l.key].grad.textContent = "—"; }
+      for (const l of LOSSES) numbers.show(l.key, null);
       return;
     }
     const at = valuesAt(z);
@@ -85,10 +72,7 @@ export function mount(el) {
     const dots = (k) => LOSSES.map((l) => ({ x: [at.z], y: [at.values[l.key][k]], points: true, color: l.color }));
     drawChart(lossChart, [...curve("loss"), ...dots(0)], { marker: { x: at.z } });
     drawChart(gradChart, [...curve("grad"), ...dots(1)], { marker: { x: at.z } });
-    for (const l of LOSSES) {
-      rows[l.key].value.textContent = fmt(at.values[l.key][0]);
-      rows[l.key].grad.textContent = fmt(at.values[l.key][1]);
-    }
+    for (const l of LOSSES) numbers.show(l.key, at.values[l.key], fmt);
     verdict.textContent = explain(at);
     if (result && el.dataset.state === "done") el.dataset.result = JSON.stringify(Object.assign({}, result, at));
   };

@@ -1,9 +1,7 @@
 // Demo: the 784 -> hidden -> 10 network learns the MNIST digits in the page (Python: demos/apps/mnist_mlp.py).
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
-import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "./mnist-mlp-images.js";
-
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
+import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "../views/digit-images.js";
 
 export function mount(el) {
   const demo = new Demo(el, {
@@ -11,15 +9,7 @@ export function mount(el) {
     intro: "784 个像素 → 隐藏层（ReLU）→ 10 个数字，Softmax 交叉熵，Adam。训练集 8000 张，测试集 2000 张（只用来打分，"
       + "从不参与更新）。学习率随训练进度按余弦曲线降到 0；勾选「随机平移」时，每张训练图像随机移动至多 1 个像素（数据增强）。",
   });
-  demo.addControls([
-    { name: "hidden", label: "隐藏层大小", type: "select", value: 128,
-      options: [[32, "32"], [64, "64"], [128, "128"], [256, "256（较慢）"], [500, "500（源文设置，很慢）"]] },
-    { name: "lr", label: "学习率", value: 0.003, min: 0, max: 1, positive: true },
-    { name: "batch", label: "批大小", value: 64, min: 1, max: 1000, integer: true },
-    { name: "epochs", label: "训练轮数", value: 15, min: 1, max: 200, integer: true },
-    { name: "seconds", label: "时间上限（秒）", value: 60, min: 1, max: 600, positive: true },
-    { name: "shift", label: "随机平移", type: "checkbox", value: true },
-  ]);
+  demo.addSettings();
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
   const chart = new LineChart(plots, {
@@ -60,10 +50,9 @@ export function mount(el) {
   demo.trainable({
     session: "mnist-mlp",
     assets: ["data/mnist.npz"],
-    params: (v) => ({ ...v, hidden: Number(v.hidden) }),
     onStart: clear,
     onProgress(p) {
-      for (const [, s, train, test] of p.points) { seconds.push(s); trainAcc.push(train); testAcc.push(test); }
+      for (const point of p.points) { seconds.push(point.seconds); trainAcc.push(point.train_accuracy); testAcc.push(point.accuracy); }
       if (p.points.length) draw();
       if (p.mistakes) showMistakes(p.mistakes);
       demo.status(`第 ${p.epoch.toFixed(1)} 轮，${p.step} 步，${p.seconds.toFixed(1)} 秒；`

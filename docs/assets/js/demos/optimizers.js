@@ -2,6 +2,7 @@
 import { Demo, h } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { SurfaceMap } from "./optimizers-plot.js";
+import { asciiText } from "../settings.js";
 
 const RUNNERS = [
   { key: "gd", name: "GD", color: "#e65100" },
@@ -16,9 +17,6 @@ const PRESETS = {
   saddle: { lr_gd: 0.05, lr_momentum: 0.05, lr_adam: 0.05, steps: 200, x0: -2, y0: 0.001 },
 };
 
-// The view of each surface (x0, x1, y0, y1), as in demos/apps/optimizers.py; the start must lie inside it.
-const EXTENTS = { quadratic: [-5, 5, -2, 2], rosenbrock: [-2, 2, -1, 3], saddle: [-2.5, 2.5, -2, 2] };
-
 const MAX_PLOTTED = 800; // points per loss curve; longer runs are thinned for drawing only
 
 const fmtLoss = (v) => (v === null || v === undefined ? "—" : v.toExponential(2));
@@ -30,20 +28,7 @@ export function mount(el) {
       + "曲面：病态二次函数 (x² + 50y²)/2（一条又长又窄的山谷）、Rosenbrock 函数（弯曲的香蕉形山谷）、"
       + "带鞍点的曲面。颜色越浅损失越小；右图是损失（对数刻度）。点一下曲面可以换起点。",
   });
-  const preset = PRESETS.quadratic;
-  const inputs = demo.addControls([
-    { name: "surface", label: "曲面", type: "select", value: "quadratic",
-      options: [["quadratic", "病态二次函数"], ["rosenbrock", "Rosenbrock"], ["saddle", "鞍点"]] },
-    { name: "lr_gd", label: "GD 学习率", value: preset.lr_gd, min: 0, max: 100, positive: true },
-    { name: "lr_momentum", label: "Momentum 学习率", value: preset.lr_momentum, min: 0, max: 100, positive: true },
-    { name: "beta", label: "Momentum β", value: 0.9, min: 0, max: 0.999 },
-    { name: "lr_adam", label: "Adam 学习率", value: preset.lr_adam, min: 0, max: 100, positive: true },
-    { name: "beta1", label: "Adam β1", value: 0.9, min: 0, max: 0.999 },
-    { name: "beta2", label: "Adam β2", value: 0.999, min: 0, max: 0.99999 },
-    { name: "steps", label: "步数", value: preset.steps, min: 1, max: 20000, integer: true },
-    { name: "x0", label: "起点 x", value: preset.x0 },
-    { name: "y0", label: "起点 y", value: preset.y0 },
-  ]);
+  const inputs = demo.addSettings();
 
   const notices = h("div", { class: "demo-notices", role: "status", "aria-live": "polite", style: "color:#bf360c" });
   const tbody = h("tbody");
@@ -64,7 +49,7 @@ export function mount(el) {
 
   let paths, losses, diverged;
 
-  const start = () => [Number(inputs.x0.value), Number(inputs.y0.value)];
+  const start = () => [Number(asciiText(inputs.x0.value)), Number(asciiText(inputs.y0.value))];
   const thin = (ys) => {
     const stride = Math.ceil(ys.length / MAX_PLOTTED);
     const x = [], y = [];
@@ -117,15 +102,6 @@ export function mount(el) {
   demo.trainable({
     session: "optimizers",
     labels: { train: "开始比赛" },
-    params(values) {
-      // the start point's range depends on the surface
-      const [x0, x1, y0, y1] = EXTENTS[values.surface] || EXTENTS.quadratic;
-      for (const [name, lo, hi] of [["x0", x0, x1], ["y0", y0, y1]]) {
-        const v = values[name];
-        if (v < lo || v > hi) throw new Error(`「起点 ${name[0]}」在这个曲面上必须在 ${lo} 到 ${hi} 之间（现在是 ${v}）。`);
-      }
-      return values;
-    },
     onStart: clear,
     onProgress(p) {
       if (p.grid) map.setSurface(p.grid);

@@ -1,47 +1,15 @@
 // Demo: a TensorFlow-Playground-like classifier on 2-D toy data (Python: demos/apps/playground.py).
-// The settings live in the address (#playground=dataset:spiral,layers:16-16,...), so a link restores them.
-import { Demo, h } from "../demo-kit.js";
+// Old links carried the settings in the hash (#playground=dataset:spiral,layers:16-16,...); they still work.
+import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { BoundaryMap } from "./playground-plot.js";
 
 const HASH_KEY = "playground";
-const MAX_LAYERS = 4, MAX_UNITS = 64;
-
-const CONTROLS = [
-  { name: "dataset", label: "数据集", type: "select", value: "spiral",
-    options: [["spiral", "螺旋（3 类）"], ["xor", "XOR"], ["circles", "圆环"], ["blobs", "高斯团（3 类）"]] },
-  { name: "noise", label: "噪声", value: 0.1, min: 0, max: 1 },
-  { name: "points", label: "点数", value: 300, min: 20, max: 2000, integer: true },
-  { name: "layers", label: "隐藏层（如 16-16）", type: "text", value: "16-16",
-    help: "每个隐藏层的神经元数，用 - 分隔，最多 4 层、每层 1 到 64 个；写 0 表示没有隐藏层" },
-  { name: "activation", label: "激活函数", type: "select", value: "tanh",
-    options: [["tanh", "tanh"], ["relu", "ReLU"], ["sigmoid", "sigmoid"]] },
-  { name: "optimizer", label: "优化器", type: "select", value: "adam",
-    options: [["adam", "Adam"], ["momentum", "Momentum"], ["sgd", "SGD"]] },
-  { name: "lr", label: "学习率", value: 0.03, min: 0, max: 10, positive: true },
-  { name: "batch", label: "批大小", value: 32, min: 1, max: 2000, integer: true },
-  { name: "target", label: "目标训练准确率", value: 0.95, min: 0.5, max: 1 },
-  { name: "seed", label: "随机种子", value: 0, min: 0, max: 2147483647, integer: true },
-];
-
-/** Check the hidden-layer text before anything runs (Python checks it again). */
-function checkLayers(text) {
-  const t = String(text).trim();
-  const parts = t === "" || t === "0" ? [] : t.split("-");
-  if (parts.length > MAX_LAYERS) throw new Error(`「隐藏层」最多 ${MAX_LAYERS} 层（现在是 ${parts.length} 层）。`);
-  for (const part of parts) {
-    const n = Number(part.trim());
-    if (part.trim() === "" || !Number.isInteger(n) || n < 1 || n > MAX_UNITS) {
-      throw new Error(`「隐藏层」写成用 - 分隔的神经元数，例如 16-16；每层必须是 1 到 ${MAX_UNITS} 之间的整数（现在有 “${part}”）。`);
-    }
-  }
-}
-
 /** "#playground=dataset:spiral,layers:16-16" -> {dataset: "spiral", layers: "16-16"} (unknown keys ignored). */
-export function parseHash(hash) {
+export function parseHash(hash, names) {
   const prefix = `#${HASH_KEY}=`;
   if (!hash.startsWith(prefix)) return null;
-  const known = new Set(CONTROLS.map((c) => c.name));
+  const known = new Set(names);
   const values = {};
   for (const pair of hash.slice(prefix.length).split(",")) {
     const at = pair.indexOf(":");
@@ -54,21 +22,15 @@ export function parseHash(hash) {
   return values;
 }
 
-const pct = (v) => (v === null || v === undefined ? "—" : `${(100 * v).toFixed(1)}%`);
-
 export function mount(el) {
   const demo = new Demo(el, {
     title: "动手：神经网络游乐场",
     intro: "选一个二维数据集和网络结构，看网络怎样一步步把平面分给不同的类：背景颜色是网络对每一处的判断，颜色越深越有把握；"
-      + "白圈的点用来训练，黑圈的点留作测试。训练准确率达到目标时自动停下。设置会写进网址，「复制链接」就能分享。",
+      + "白圈的点用来训练，黑圈的点留作测试。训练准确率达到目标时自动停下。「复制链接」可以把这组设置分享给别人。",
   });
-  const inputs = demo.addControls(CONTROLS);
-  const shareBox = h("input", { type: "text", readonly: true, hidden: true, "aria-label": "这组设置的链接",
-    style: "width:100%;font-size:0.75rem" });
-  const shareBtn = h("button", { type: "button", class: "md-button demo-btn demo-btn-share", "data-action": "share" }, "复制链接");
-
+  const inputs = demo.addSettings();
   const plots = h("div", { class: "demo-plots" });
-  demo.body.append(shareBox, plots);
+  demo.body.append(plots);
   // each plot in its own box: a canvas that is itself a flex item would be stretched to the row's height
   const box = () => plots.appendChild(h("div"));
   const map = new BoundaryMap(box(), { size: 340, label: "数据点和网络的分类边界" });
@@ -77,78 +39,38 @@ export function mount(el) {
 
   let data = null, grid = null, gridSize = 40, epochs = [], target = null;
 
-  const rawValues = () => Object.fromEntries(CONTROLS.map((c) => [c.name, inputs[c.name].value]));
-  const shareUrl = () => {
-    const encoded = Object.entries(rawValues()).map(([k, v]) => `${k}:${encodeURIComponent(v)}`).join(",");
-    return `${location.pathname}${location.search}#${HASH_KEY}=${encoded}`;
-  };
-  const writeHash = () => history.replaceState(history.state, "", shareUrl());
-
   const draw = () => {
     map.draw(data, grid, gridSize);
-    const x = epochs.map((e) => e[0]);
+    const x = epochs.map((e) => e.epoch);
+    const column = (key) => epochs.map((e) => e[key]);
     lossChart.draw([
-      { name: "训练", x, y: epochs.map((e) => e[1]) },
-      { name: "测试", x, y: epochs.map((e) => e[2]), dashed: true },
+      { name: "训练", x, y: column("loss") },
+      { name: "测试", x, y: column("test_loss"), dashed: true },
     ]);
     accChart.draw([
-      { name: "训练", x, y: epochs.map((e) => e[3]) },
-      { name: "测试", x, y: epochs.map((e) => e[4]), dashed: true },
+      { name: "训练", x, y: column("accuracy") },
+      { name: "测试", x, y: column("test_accuracy"), dashed: true },
       ...(x.length && target ? [{ name: "目标", x: [x[0], x[x.length - 1]], y: [target, target], dashed: true, color: "#888" }] : []),
     ]);
   };
   const clear = () => { data = null; grid = null; epochs = []; draw(); };
 
-  const restore = () => {
-    const values = parseHash(location.hash);
-    if (!values) return false;
-    demo.setValues(values);
-    return true;
-  };
-
-  for (const c of CONTROLS) {
-    inputs[c.name].addEventListener("change", writeHash);
-    inputs[c.name].addEventListener("input", () => { shareBox.hidden = true; });
-  }
-  window.addEventListener("hashchange", () => { if (restore()) demo.status("已按链接里的设置更新。"); });
-
-  shareBtn.addEventListener("click", async () => {
-    writeHash();
-    const url = location.href;
-    shareBox.value = url;
-    try {
-      await navigator.clipboard.writeText(url);
-      shareBox.hidden = false;
-      demo.status("链接已复制到剪贴板：打开它就会恢复现在这组设置。");
-    } catch (err) {
-      shareBox.hidden = false;
-      shareBox.focus();
-      shareBox.select();
-      demo.status("浏览器不允许自动复制，请手动复制下面的链接（已选中）。");
-    }
-  });
-
   clear();
   demo.trainable({
     session: "playground",
-    labels: { extra: [shareBtn] },
-    params(values) {
-      checkLayers(values.layers);
-      writeHash();
-      return values;
-    },
     onStart(params) {
       target = params.target;
       clear();
     },
     onProgress(p) {
+      if (!p.grid) return; // between two views Python only counts steps
       if (p.data) data = p.data;
       grid = p.grid;
       gridSize = p.grid_size;
       epochs.push(...p.epochs);
       draw();
       const last = epochs[epochs.length - 1];
-      demo.status(last ? `第 ${last[0]} 轮（${p.steps} 步）：训练准确率 ${pct(last[3])}，测试准确率 ${pct(last[4])}` : "训练中……");
+      demo.status(last ? `第 ${last.epoch} 轮（${p.steps} 步）：训练准确率 ${pct(last.accuracy)}，测试准确率 ${pct(last.test_accuracy)}` : "训练中……");
     },
     describe: (r) => (r.reached
       ? `完成：第 ${r.epochs} 轮训练准确率达到 ${pct(r.accuracy)}（目标 ${pct(r.target)}），测试准确率 ${pct(r.test_accuracy)}，`
@@ -157,5 +79,7 @@ export function mount(el) {
         + "试试更多神经元、换个激活函数或调整学习率。"),
     onReset: clear,
   });
-  if (restore()) demo.status("已按链接恢复设置，点「训练」开始。");
+  // an old link (#playground=...) fills the controls like a new one (?playground.<name>=...)
+  const old = parseHash(location.hash, Object.keys(inputs));
+  if (old) demo.fillFromLink(`?${new URLSearchParams(Object.entries(old).map(([k, v]) => [`${HASH_KEY}.${k}`, v]))}`);
 }

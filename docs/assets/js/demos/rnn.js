@@ -1,16 +1,10 @@
 // Demo: an RNN learns to continue a sine wave; the gradient that BPTT brings back to each time step shows why
 // gradients vanish or explode (Python: demos/apps/rnn.py).
 import { Demo, h } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
-import { Heatmap } from "./attention-heatmap.js";
+import { LineChart, Series } from "../plot.js";
+import { Heatmap } from "../views/heatmap.js";
+import { panel } from "../views/panel.js";
 
-const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
-
-function panel(parent, text) {
-  const box = h("div", {}, caption(text));
-  parent.append(box);
-  return box;
-}
 
 export function mount(el) {
   const demo = new Demo(el, {
@@ -19,18 +13,7 @@ export function mount(el) {
       + "训练完成后让它“自由续写”：把自己的预测当作下一步的输入，一直写到数据之外。"
       + "把循环权重 W_hh 的初始值调大或调小、把序列调长，看“每个时间步收到的梯度大小”那张图怎样变化。",
   });
-  demo.addControls([
-    { name: "hidden", label: "隐藏单元数", value: 16, min: 1, max: 64, integer: true },
-    { name: "length", label: "序列长度 T", value: 20, min: 2, max: 100, integer: true },
-    { name: "lr", label: "学习率", value: 0.01, min: 0, max: 10, positive: true },
-    { name: "steps", label: "训练步数", value: 500, min: 1, max: 5000, integer: true },
-    {
-      name: "rho", label: "循环权重 W_hh 的初始大小", type: "select", value: "1",
-      options: [["0.5", "小：谱半径 ρ = 0.5"], ["1", "适中：ρ = 1"], ["3", "大：ρ = 3"]],
-      help: "把 W_hh 缩放到给定的谱半径（最大特征值的绝对值）",
-    },
-    { name: "clip", label: "梯度裁剪（总范数 ≤ 1）", type: "checkbox", value: true },
-  ]);
+  demo.addSettings();
 
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(plots);
@@ -46,11 +29,12 @@ export function mount(el) {
     label: "隐藏状态热力图：单元 × 时间步",
   });
 
-  let steps = [], losses = [], evalSteps = [], evalLosses = [];
+  const losses = new Series();
+  let evalSteps = [], evalLosses = [];
   let data = null, view = null, clipping = true;
 
   const drawLoss = () => lossChart.draw([
-    { name: "训练（小批量）", x: steps, y: losses },
+    { name: "训练（小批量）", x: losses.x, y: losses.y },
     { name: "留出数据", x: evalSteps, y: evalLosses, points: true, color: "#ff5722" },
   ]);
   const drawPred = () => {
@@ -84,7 +68,7 @@ export function mount(el) {
   };
   const drawAll = () => { drawLoss(); drawPred(); drawGrad(); drawHidden(); };
   const clear = () => {
-    steps = []; losses = []; evalSteps = []; evalLosses = [];
+    losses.clear(); evalSteps = []; evalLosses = [];
     data = null; view = null;
     drawAll();
   };
@@ -92,22 +76,20 @@ export function mount(el) {
 
   demo.trainable({
     session: "rnn",
-    params: (v) => Object.assign({}, v, { rho: Number(v.rho) }),
     onStart(params) {
       clipping = params.clip;
       clear();
     },
     onProgress(p) {
-      p.losses.forEach((l, i) => { steps.push(p.first_step + i); losses.push(l); });
       if (p.data) data = p.data;
       if (p.view) {
+        losses.push(p.losses.x, p.losses.y);
         view = p.view;
         evalSteps.push(p.step);
         evalLosses.push(view.eval_loss);
-        drawPred(); drawGrad(); drawHidden();
+        drawAll();
       }
-      drawLoss();
-      const last = losses.length ? losses[losses.length - 1].toExponential(2) : "—";
+      const last = p.loss === null ? "—" : p.loss.toExponential(2);
       const norm = p.grad_norm === null || p.grad_norm === undefined ? "—" : p.grad_norm.toExponential(2);
       const clipped = clipping && p.grad_norm > 1 ? "（已裁剪到 1）" : "";
       demo.status(`第 ${p.step} 步：训练损失 ${last}，这一步的梯度总范数 ${norm}${clipped}`);
