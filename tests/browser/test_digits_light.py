@@ -2,6 +2,7 @@
 asks first when the browser saves data, can be drawn on with the keyboard alone, and the page's confusion matrix
 is an accessible table."""
 import json
+import re
 from urllib.parse import urlparse
 
 from support import wait_for_state
@@ -65,9 +66,15 @@ def test_nothing_heavy_loads_before_the_first_stroke(context, page, base_url):
     assert " MB" in el.locator(".digits-gallery-load").inner_text()
     assert " MB" in el.locator(".digits-batch-start").inner_text()
 
+    page.evaluate("""() => { window.statusLog = [];
+        const status = document.querySelector('[data-demo="digits"] .demo-status');
+        new MutationObserver(() => window.statusLog.push(status.textContent))
+            .observe(status, { childList: true, characterData: true, subtree: true }); }""")
     draw_one(page, el)  # the first stroke loads the runtime and the model, and the prediction appears
     assert wait_for_state(el, {"done", "error"}, 120) == "done", el.locator(".demo-error").inner_text()
     assert json.loads(el.get_attribute("data-result"))["digit"] == 1
+    said = page.evaluate("() => window.statusLog")  # the download was announced with its size
+    assert any(re.search(r"正在下载 ONNX Runtime（约 \d+ MB）", text) for text in said), said
     assert any("/vendor/ort/ort-wasm-simd-threaded.wasm" in u for u in traffic.started)
     # no GPU here: the WebGPU build and the held-out set stay on the server
     assert not any("asyncify" in u or "heldout-digits.bin" in u for u in traffic.started)

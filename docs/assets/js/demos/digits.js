@@ -159,7 +159,7 @@ export function mount(el) {
   function askConsent() {
     downloadBtn.hidden = false;
     setState("idle");
-    demo.status(`省流量模式：识别需要先下载${runtimeText()}。点“${downloadBtn.textContent}”开始。`);
+    demo.status(`省流量模式：识别需要先下载 ${runtimeText()}。点“${downloadBtn.textContent}”开始。`);
   }
 
   /** The metadata, the WASM runtime and the chosen model (not the held-out set). */
@@ -167,7 +167,7 @@ export function mount(el) {
     if (!loading) {
       loading = (async () => {
         await metaReady;
-        if (!loaded && el.dataset.state === "loading") demo.status(`正在下载${runtimeText()}……`);
+        if (!loaded && el.dataset.state === "loading") demo.status(`正在下载 ${runtimeText()}……`);
         await engine.session("wasm", modelUrl());
         loaded = true;
       })();
@@ -315,7 +315,7 @@ export function mount(el) {
     hint.hidden = true;
     if (!consented) { askConsent(); return; }
     setState(loaded ? "running" : "loading");
-    demo.status(loaded ? "" : `正在下载${runtimeText()}……`);
+    demo.status(loaded ? "" : `正在下载 ${runtimeText()}……`);
   }
 
   function strokeMoved() {
@@ -370,7 +370,7 @@ export function mount(el) {
       throw new Error(`省流量模式：请先点上面的“${downloadBtn.textContent}”。`);
     }
     await metaReady;
-    if (!loaded) say(`正在下载${runtimeText()}……`);
+    if (!loaded) say(`正在下载 ${runtimeText()}……`);
     await ensureLoaded();
     await ensureHeldout(say);
     return { meta, heldout, models };
@@ -403,7 +403,7 @@ export function mount(el) {
     consented = true;
     downloadBtn.hidden = true;
     setState("loading");
-    demo.status(`正在下载${runtimeText()}……`);
+    demo.status(`正在下载 ${runtimeText()}……`);
     ensureLoaded().then(() => {
       if (current) predict(true);
       else { setState("idle"); demo.status("运行库和模型已下载。写一个数字试试。"); }
