@@ -1,5 +1,6 @@
 """The digit recogniser (practice/digits): digits drawn with the mouse, gallery digits, the empty pad, batch mode,
-WASM and WebGPU giving the same probabilities, the fallback when WebGPU is forced but missing, the benchmark hook.
+WASM and WebGPU giving the same probabilities, the fallback when WebGPU is forced but missing, the automatic choice (a software WebGPU adapter is not tried), the
+benchmark hook. Loading on intent, save-data mode and the keyboard: test_digits_light.py.
 
 WebGPU runs in a second Chromium started with the software adapter (SwiftShader); the `page` fixture's
 Chromium has no WebGPU adapter at all.
@@ -63,9 +64,13 @@ def gpu_page(gpu_browser):
     ctx.close()
 
 
-def open_digits(page, base_url):
+def open_digits(page, base_url, gallery=False):
+    """The demo mounted; with `gallery`, its held-out digits loaded (they download only on that button)."""
     el = open_demo(page, base_url, PAGE, "digits")
-    el.locator(".digits-gallery button").first.wait_for(timeout=60000)  # metadata and held-out digits loaded
+    el.locator("canvas.digits-pad").wait_for()
+    if gallery:
+        el.locator(".digits-gallery-load").click()
+        el.locator(".digits-gallery button").first.wait_for(timeout=60000)
     return el
 
 
@@ -104,11 +109,12 @@ def test_empty_pad_gives_no_prediction_and_no_error(page, base_url):
     hint = el.locator(".digits-hint")
     assert el.get_attribute("data-state") == "idle"
     assert hint.is_visible() and hint.inner_text() == "请在上面写一个数字"
-    el.locator("[data-action=train]").click()  # 识别 with nothing written
+    el.locator("[data-action=train]").click()  # 识别 with nothing written: a message, nothing else
     page.wait_for_timeout(500)
     assert el.get_attribute("data-state") == "idle"
     assert el.get_attribute("data-result") is None
     assert not el.locator(".demo-error").is_visible()
+    assert "先在方框里写一个数字" in el.locator(".demo-status").inner_text()
 
     draw(page, el, ONE)
     assert wait_for_state(el, {"done", "error"}) == "done"
@@ -117,6 +123,7 @@ def test_empty_pad_gives_no_prediction_and_no_error(page, base_url):
     assert el.get_attribute("data-state") == "idle"
     assert el.get_attribute("data-result") is None
     assert hint.is_visible()
+    assert el.locator(".demo-status").inner_text() == ""
     assert el.locator(".digits-prob").all_inner_texts() == ["—"] * 10
     assert model_input(el).max() == 0
 
@@ -144,7 +151,7 @@ def test_mouse_drawn_digit_is_recognised_on_wasm(page, base_url, digit):
 
 
 def test_gallery_digits_are_predicted_as_their_labels(page, base_url, native):
-    el = open_digits(page, base_url)
+    el = open_digits(page, base_url, gallery=True)
     buttons = el.locator(".digits-gallery button")
     indices = json.loads(el.locator(".digits-gallery").get_attribute("data-indices"))
     assert buttons.count() == len(indices) == 20
@@ -238,7 +245,7 @@ def test_benchmark_hook(page, base_url):
 
 @pytest.mark.parametrize("digit", [7, 0])
 def test_webgpu_and_wasm_agree_on_a_drawn_digit(gpu_page, base_url, digit):
-    el = open_digits(gpu_page, base_url)
+    el = open_digits(gpu_page, base_url)  # a software adapter: WebGPU only when the reader asks for it
     el.locator("select[name=provider]").select_option("webgpu")
     on_gpu = recognise(gpu_page, el, SHAPES[digit])
     assert on_gpu["provider"] == "webgpu" and on_gpu["digit"] == digit
@@ -253,9 +260,50 @@ def test_webgpu_and_wasm_agree_on_a_drawn_digit(gpu_page, base_url, digit):
     assert not el.locator(".demo-error").is_visible()
 
 
-def test_automatic_mode_uses_the_provider_it_measured_faster(gpu_page, base_url):
-    el = open_digits(gpu_page, base_url)
+def test_automatic_mode_skips_a_software_gpu_without_downloading_its_runtime(gpu_browser, base_url):
+    """SwiftShader's adapter is a software one: the automatic mode uses WASM and never fetches the WebGPU build."""
+    ctx = gpu_browser.new_context(viewport={"width": 1280, "height": 900})
+    guard = Guard(ctx)
+    urls = []
+    ctx.on("request", lambda r: urls.append(r.url))
+    page = guard.watch(ctx.new_page())
+    el = open_digits(page, base_url)
     assert el.locator("select[name=provider]").input_value() == "auto"
+    assert page.evaluate("async () => !!(await navigator.gpu.requestAdapter())")  # there is an adapter
+    r = recognise(page, el, ONE)
+    assert r["provider"] == "wasm" and r["digit"] == 1
+    line = el.locator(".digits-measure")
+    deadline = time.time() + 60
+    while line.get_attribute("data-measured") is None and time.time() < deadline:
+        time.sleep(0.2)
+    measured = json.loads(line.get_attribute("data-measured"))
+    assert measured == {"times": {}, "chosen": "wasm"}
+    assert "软件" in line.inner_text()
+    assert not any("asyncify" in u or "ort.webgpu" in u for u in urls)
+    guard.check()
+    ctx.close()
+
+
+def test_automatic_mode_uses_the_provider_it_measured_faster_on_a_real_gpu(gpu_browser, base_url):
+    """An adapter that is not a software one (here SwiftShader presented as a hardware GPU) is timed against WASM."""
+    ctx = gpu_browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_init_script("""(() => {
+        const real = GPU.prototype.requestAdapter;
+        GPU.prototype.requestAdapter = async function (...args) {
+            const adapter = await real.apply(this, args);
+            if (!adapter) return adapter;
+            const info = { vendor: "example", architecture: "discrete", device: "", description: "a GPU",
+                           isFallbackAdapter: false };
+            Object.defineProperty(adapter, "info", { get: () => info });
+            Object.defineProperty(adapter, "isFallbackAdapter", { get: () => false });
+            return adapter;
+        };
+    })();""")
+    guard = Guard(ctx)
+    page = guard.watch(ctx.new_page())
+    el = open_digits(page, base_url)
+    r = recognise(page, el, ONE)
+    assert r["digit"] == 1
     line = el.locator(".digits-measure")
     deadline = time.time() + 120
     while line.get_attribute("data-measured") is None and time.time() < deadline:
@@ -264,8 +312,10 @@ def test_automatic_mode_uses_the_provider_it_measured_faster(gpu_page, base_url)
     times = measured["times"]
     assert set(times) == {"wasm", "webgpu"} and all(t > 0 for t in times.values())
     assert measured["chosen"] == min(times, key=times.get)
-    r = recognise(gpu_page, el, ONE)
+    r = recognise(page, el, ONE)
     assert r["provider"] == measured["chosen"] and r["digit"] == 1
-    figures = gpu_page.evaluate("async () => await window.bookDigits.benchmark({ batches: [1], minMs: 50 })")
+    figures = page.evaluate("async () => await window.bookDigits.benchmark({ batches: [1], minMs: 50 })")
     assert set(figures["providers"]) == {"wasm", "webgpu"}
     assert figures["providers"]["webgpu"]["1"] > 0
+    guard.check()
+    ctx.close()

@@ -13,11 +13,14 @@ const MAX_WRONG_SHOWN = 40;
 export class BatchPanel {
   /**
    * @param {string} idPrefix  for the inputs' ids
-   * @param {object} hooks  {onStart(), onEnd(), onPick(index), onAccuracy({model id: accuracy}), onError(message)}
+   * @param {object} hooks  {prepare(say) -> {meta, heldout, models} (downloads what the run needs, saying its
+   *   size with say(text); rejects with the reader's message), onStart(), onEnd(), onPick(index),
+   *   onAccuracy({model id: accuracy}), onError(message)}
+   * @param {object} runtimeMb  {provider: megabytes of its ONNX Runtime build}, shown next to each provider
    */
-  constructor(idPrefix, hooks) {
+  constructor(idPrefix, hooks, runtimeMb = {}) {
     this.hooks = hooks;
-    this.el = h("div", { class: "digits-batch", style: "margin-top: 1rem" });
+    this.el = h("div", { class: "digits-batch" });
     this.el.dataset.state = "idle";
     const sizeId = `${idPrefix}-batch-size`;
     this.size = h("select", { id: sizeId, name: "batch" },
@@ -25,39 +28,54 @@ export class BatchPanel {
     this.checks = {};
     const checkFields = engine.PROVIDERS.map((p) => {
       const id = `${idPrefix}-batch-${p}`;
-      this.checks[p] = h("input", { id, type: "checkbox", name: `batch-${p}`, checked: true });
-      return h("label", { for: id, style: "font-size: 0.75rem; margin-right: 0.8em" }, this.checks[p], ` ${engine.PROVIDER_NAMES[p]}`);
+      // WebGPU only when it is worth trying (a real GPU): its build is a large download of its own
+      this.checks[p] = h("input", { id, type: "checkbox", name: `batch-${p}`, checked: p === "wasm" });
+      const mb = runtimeMb[p] ? `（约 ${runtimeMb[p]} MB）` : "";
+      return h("label", { for: id, class: "digits-batch-check" }, this.checks[p], ` ${engine.PROVIDER_NAMES[p]}${mb}`);
     });
-    this.start = h("button", { type: "button", class: "md-button demo-btn demo-btn-train digits-batch-start", disabled: true },
+    this.start = h("button", { type: "button", class: "md-button demo-btn demo-btn-train digits-batch-start" },
       "批量识别整个测试集");
-    this.progress = h("div", { class: "digits-batch-progress", role: "status", "aria-live": "polite",
-      style: "min-height: 1.3em; font-size: 0.75rem" });
+    this.progress = h("div", { class: "digits-batch-progress", role: "status", "aria-live": "polite" });
     this.results = h("div", { class: "digits-batch-results" });
-    this.wrong = h("div", { class: "digits-wrong", style: "display: flex; flex-wrap: wrap; gap: 4px" });
+    this.wrong = h("div", { class: "digits-wrong" });
     this.el.append(h("div", { class: "demo-title" }, "批量模式：一次识别测试集的全部数字"),
-      h("div", { style: "display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: end" },
+      h("div", { class: "digits-batch-row" },
         h("div", { class: "demo-field" }, h("label", { for: sizeId }, "每批张数"), this.size),
         h("div", { class: "demo-field" }, h("span", {}, "后端"), h("div", {}, ...checkFields)),
         this.start),
       this.progress, this.results, this.wrong);
     this.running = false;
     this.stopRequested = false;
-    this.start.addEventListener("click", () => {
+    this.start.addEventListener("click", async () => {
       this.start.disabled = true;
       this.progress.textContent = "准备中……";
+      try {
+        Object.assign(this, await this.hooks.prepare((text) => { this.progress.textContent = text; }));
+      } catch (err) {
+        this.progress.textContent = err.message;
+        this.start.disabled = false;
+        return;
+      }
       engine.exclusively(() => this.run());
     });
+    this.gpuChecked();
   }
 
-  /** Enable the panel once the data is there; WebGPU only when this browser has an adapter. */
-  async ready(meta, heldout, models) {
-    Object.assign(this, { meta, heldout, models });
-    this.start.disabled = this.running;
+  /** The WebGPU box: disabled without an adapter, ticked only for an adapter worth trying. */
+  async gpuChecked() {
+    const box = this.checks.webgpu;
     if (!(await engine.gpuAdapter())) {
-      this.checks.webgpu.checked = false;
-      this.checks.webgpu.disabled = true;
-      this.checks.webgpu.parentElement.title = "这个浏览器没有可用的 WebGPU 适配器";
+      box.checked = false;
+      box.disabled = true;
+      box.parentElement.title = "这个浏览器没有可用的 WebGPU 适配器";
+    } else {
+      box.checked = await engine.gpuWorthTrying();
     }
+  }
+
+  /** Say the size of the held-out set on the button while it is still to be downloaded. */
+  setDownload(text) {
+    this.start.textContent = text ? `批量识别整个测试集（先下载 ${text}）` : "批量识别整个测试集";
   }
 
   stop() {
@@ -142,7 +160,7 @@ export class BatchPanel {
     for (let i = 0; i < heldout.count; i++) if (predicted[i] !== heldout.labels[i]) wrong.push(i);
     if (!wrong.length) { this.wrong.replaceChildren(); return; }
     this.wrong.replaceChildren(
-      h("div", { style: "flex-basis: 100%; font-size: 0.75rem" },
+      h("div", { class: "digits-wrong-title" },
         `认错的数字（标签→预测，共 ${wrong.length} 张${wrong.length > MAX_WRONG_SHOWN ? `，显示前 ${MAX_WRONG_SHOWN} 张` : ""}；点一下载入）：`),
       ...wrong.slice(0, MAX_WRONG_SHOWN).map((i) => thumbnailButton(digitOf(heldout, i),
         `测试集第 ${i} 张：标签 ${heldout.labels[i]}，模型认为是 ${predicted[i]}`, `${heldout.labels[i]}→${predicted[i]}`,

@@ -38,6 +38,9 @@ export const loadHeldout = once(async () => {
   return { count, images, labels };
 });
 
+/** Bytes of the held-out file (layout above), from the metadata's count: said before it downloads. */
+export const heldoutBytes = (meta) => 8 + 785 * meta.held_out_size;
+
 /** One held-out digit's 784 values. */
 export const digitOf = (heldout, index) => heldout.images.subarray(index * 784, (index + 1) * 784);
 

@@ -52,6 +52,19 @@ export function gpuAdapter() {
   return adapterPromise;
 }
 
+/**
+ * Whether the automatic mode should time WebGPU at all: only on a real GPU. A fallback adapter (a software
+ * renderer such as SwiftShader) is always slower than WASM, and trying it would download the WebGPU build.
+ */
+export async function gpuWorthTrying() {
+  const adapter = await gpuAdapter();
+  if (!adapter) return false;
+  const info = adapter.info || {};
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return false;
+  return !/swiftshader|llvmpipe|lavapipe|software|microsoft basic render/i.test(
+    [info.vendor, info.architecture, info.device, info.description].join(" "));
+}
+
 const modelBytes = new Map();
 
 /** The model file's bytes (fetched once per URL). */
@@ -68,6 +81,9 @@ export function fetchModel(url) {
 }
 
 const sessions = new Map();
+
+/** Whether the session of `modelUrl` on `provider` exists or is on its way (its runtime downloaded or downloading). */
+export const hasSession = (provider, modelUrl) => sessions.has(`${provider} ${modelUrl}`);
 
 /**
  * The cached session of `modelUrl` on `provider`: {provider, run(input, n)}. Rejects when the provider

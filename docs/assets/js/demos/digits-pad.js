@@ -1,29 +1,42 @@
 // The drawing pad: a square canvas drawn white on black with a thick round brush, by mouse, finger or pen
-// (Pointer Events). It knows nothing about the model; it reports strokes to its owner.
+// (Pointer Events), or by keyboard: arrow keys move a cursor, Space or Enter puts the pen down or lifts it
+// (moving with the pen down draws), Delete or Backspace clears. It knows nothing about the model; it reports
+// strokes to its owner.
 
 export const PAD = 280; // backing-store pixels; the canvas is shown at up to this many CSS pixels
 const BRUSH = 22; // about what a pen stroke is to a digit in MNIST (2-3 px of 20) when a digit fills the pad
+const STEP = 14; // one arrow key press moves the keyboard cursor this many pixels (1/20 of the pad)
+const ARROWS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
 export class DrawingPad {
   /**
    * @param {HTMLElement} parent
-   * @param {{onStart, onMove, onEnd}} handlers  called at pointer down, on each move, at pointer up
+   * @param {{onIntent, onStart, onMove, onEnd, onClear, label}} handlers  onIntent at the first pointer down or
+   *   key press (the reader means to draw); onStart, onMove, onEnd at pen down, each move, pen up; onClear for
+   *   Delete / Backspace
    */
-  constructor(parent, { onStart, onMove, onEnd, label }) {
+  constructor(parent, { onIntent, onStart, onMove, onEnd, onClear, label }) {
     const canvas = document.createElement("canvas");
     canvas.width = canvas.height = PAD;
     canvas.className = "demo-canvas digits-pad";
-    canvas.setAttribute("role", "img");
+    canvas.tabIndex = 0;
+    canvas.setAttribute("role", "application");
+    canvas.setAttribute("aria-roledescription", "手写板");
     canvas.setAttribute("aria-label", label);
-    Object.assign(canvas.style, {
-      width: `${PAD}px`, maxWidth: "100%", aspectRatio: "1 / 1", background: "#000", borderRadius: "4px",
-      cursor: "crosshair",
-    });
-    parent.append(canvas);
+    this.cursorEl = document.createElement("div");
+    this.cursorEl.className = "digits-cursor";
+    this.cursorEl.hidden = true;
+    const wrap = document.createElement("div");
+    wrap.className = "digits-pad-wrap";
+    wrap.append(canvas, this.cursorEl);
+    parent.append(wrap);
     this.canvas = canvas;
     this.ctx = canvas.getContext("2d", { willReadFrequently: true });
-    this.handlers = { onStart, onMove, onEnd };
+    this.handlers = { onIntent, onStart, onMove, onEnd, onClear };
     this.pointer = null;
+    this.pen = false; // keyboard pen down
+    this.byPointer = false;
+    this.cursor = [PAD / 2, PAD / 2];
     this.empty = true;
     this.clear();
 
@@ -32,6 +45,62 @@ export class DrawingPad {
     canvas.addEventListener("pointerup", (e) => this.up(e));
     canvas.addEventListener("pointercancel", (e) => this.up(e));
     canvas.addEventListener("contextmenu", (e) => e.preventDefault());
+    canvas.addEventListener("keydown", (e) => this.key(e));
+    canvas.addEventListener("focus", () => { if (!this.byPointer) this.showCursor(); });
+    canvas.addEventListener("blur", () => {
+      if (this.pen) this.togglePen(); // leaving the pad lifts the pen
+      this.cursorEl.hidden = true;
+    });
+  }
+
+  /** Keyboard drawing; other keys (Tab included) keep their usual meaning. */
+  key(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey) return;
+    this.byPointer = false;
+    const arrow = ARROWS[e.key];
+    if (arrow) {
+      e.preventDefault();
+      this.handlers.onIntent?.();
+      const [x0, y0] = this.cursor;
+      const step = e.shiftKey ? 3 * STEP : STEP;
+      const p = [Math.min(PAD, Math.max(0, x0 + arrow[0] * step)), Math.min(PAD, Math.max(0, y0 + arrow[1] * step))];
+      this.cursor = p;
+      if (this.pen) {
+        this.line([x0, y0], p);
+        this.handlers.onMove?.();
+      }
+      this.showCursor();
+    } else if (e.key === " " || e.key === "Enter") {
+      e.preventDefault();
+      this.handlers.onIntent?.();
+      this.togglePen();
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      e.preventDefault();
+      this.pen = false;
+      this.showCursor();
+      this.handlers.onClear?.();
+    }
+  }
+
+  togglePen() {
+    this.pen = !this.pen;
+    if (this.pen) {
+      this.dot(this.cursor);
+      this.empty = false;
+      this.handlers.onStart?.();
+    } else {
+      this.handlers.onEnd?.();
+    }
+    this.showCursor();
+  }
+
+  showCursor() {
+    if (document.activeElement !== this.canvas) return;
+    const [x, y] = this.cursor;
+    this.cursorEl.hidden = false;
+    this.cursorEl.style.left = `${(100 * x) / PAD}%`; // CSSOM, not a style attribute
+    this.cursorEl.style.top = `${(100 * y) / PAD}%`;
+    this.cursorEl.classList.toggle("is-down", this.pen);
   }
 
   clear() {
@@ -66,6 +135,10 @@ export class DrawingPad {
   down(e) {
     if (e.button !== 0 || this.pointer !== null) return;
     e.preventDefault();
+    this.byPointer = true; // the keyboard cursor stays hidden while drawing with a pointer
+    this.cursorEl.hidden = true;
+    this.canvas.focus({ preventScroll: true });
+    this.handlers.onIntent?.();
     this.pointer = e.pointerId;
     this.canvas.setPointerCapture?.(e.pointerId);
     this.last = this.point(e);

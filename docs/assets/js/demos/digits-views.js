@@ -14,10 +14,9 @@ export function paintDigit(canvas, pixels) {
   ctx.putImageData(img, 0, 0);
 }
 
-/** A 28 x 28 canvas shown at `size` CSS pixels with hard pixel edges. */
-export function digitCanvas(size, label) {
-  const canvas = h("canvas", { width: 28, height: 28, role: "img", "aria-label": label });
-  Object.assign(canvas.style, { width: `${size}px`, height: `${size}px`, imageRendering: "pixelated", display: "block" });
+/** A 28 x 28 canvas with hard pixel edges; its displayed size comes from `className` (digits.css). */
+export function digitCanvas(className, label) {
+  const canvas = h("canvas", { width: 28, height: 28, role: "img", "aria-label": label, class: className });
   paintDigit(canvas, null);
   return canvas;
 }
@@ -26,18 +25,11 @@ export function digitCanvas(size, label) {
 export class ProbabilityBars {
   constructor(parent) {
     this.el = h("div", { class: "digits-bars", role: "list", "aria-label": "十个数字各自的概率" });
-    Object.assign(this.el.style, { display: "grid", gridTemplateColumns: "1.2em 1fr 4.2em", gap: "2px 0.5em",
-      alignItems: "center", fontSize: "0.8rem", minWidth: "14em" });
     this.rows = [];
     for (let d = 0; d < 10; d++) {
       const bar = h("div", { class: "digits-bar" });
-      Object.assign(bar.style, { height: "0.9em", width: "0%", borderRadius: "2px",
-        background: "var(--md-default-fg-color--lighter)", transition: "width 80ms linear" });
-      const track = h("div", { role: "listitem" }, bar);
-      Object.assign(track.style, { background: "var(--md-default-fg-color--lightest)", borderRadius: "2px" });
+      const track = h("div", { role: "listitem", class: "digits-track" }, bar);
       const value = h("span", { class: "digits-prob" }, "—");
-      value.style.textAlign = "right";
-      value.style.fontVariantNumeric = "tabular-nums";
       const name = h("strong", {}, String(d));
       this.el.append(name, track, value);
       this.rows.push({ bar, track, value, name });
@@ -53,8 +45,8 @@ export class ProbabilityBars {
     }
     this.rows.forEach(({ bar, track, value }, d) => {
       const p = probabilities ? probabilities[d] : 0;
-      bar.style.width = `${(100 * p).toFixed(1)}%`;
-      bar.style.background = d === best ? "var(--md-accent-fg-color)" : "var(--md-default-fg-color--lighter)";
+      bar.style.width = `${(100 * p).toFixed(1)}%`; // CSSOM, not a style attribute
+      bar.classList.toggle("is-best", d === best);
       value.textContent = probabilities ? `${(100 * p).toFixed(1)}%` : "—";
       track.setAttribute("aria-label", probabilities ? `${d}：${(100 * p).toFixed(1)}%` : `${d}：无`);
     });
@@ -63,12 +55,9 @@ export class ProbabilityBars {
 
 /** A button showing a digit thumbnail; `caption` under it. */
 export function thumbnailButton(pixels, label, caption, onClick) {
-  const canvas = digitCanvas(42, label);
+  const canvas = digitCanvas("digits-thumb-img", label);
   const button = h("button", { type: "button", class: "digits-thumb", "aria-label": label, title: label, onclick: onClick },
     canvas, caption ? h("span", {}, caption) : null);
-  Object.assign(button.style, { display: "inline-flex", flexDirection: "column", alignItems: "center", gap: "2px",
-    padding: "2px", border: "1px solid var(--md-default-fg-color--lightest)", borderRadius: "3px",
-    background: "transparent", cursor: "pointer", fontSize: "0.65rem", color: "var(--md-default-fg-color)" });
   paintDigit(canvas, pixels);
   return button;
 }
@@ -83,3 +72,5 @@ export function table(headers, rows) {
 export const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 export const pct = (x) => `${(100 * x).toFixed(2)}%`;
 export const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+/** A download size for the reader: KB below a megabyte, else MB with one decimal. */
+export const size = (bytes) => (bytes < 1e6 ? kb(bytes) : `${(bytes / 1e6).toFixed(1)} MB`);

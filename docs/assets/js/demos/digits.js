@@ -5,74 +5,101 @@
 // Contract: data-state idle (nothing to recognise) | loading (runtime or model on its way) | running (a
 // stroke, a prediction or a batch in progress) | done (data-result: {digit, probabilities, provider,
 // latency_ms, model}, plus index and label for a held-out digit) | error.
-import { Demo, h } from "../demo-kit.js";
+import { Demo, h, vendorUrl } from "../demo-kit.js";
 import { BatchPanel } from "./digits-batch.js";
-import { digitOf, loadHeldout, loadMeta, modelList } from "./digits-data.js";
+import { digitOf, heldoutBytes, loadHeldout, loadMeta, modelList } from "./digits-data.js";
 import * as engine from "./digits-engine.js";
 import { DrawingPad } from "./digits-pad.js";
 import { canvasGray, preprocess } from "./digits-preprocess.js";
-import { ProbabilityBars, digitCanvas, kb, ms, paintDigit, pct, table, thumbnailButton } from "./digits-views.js";
+import { ProbabilityBars, digitCanvas, kb, ms, paintDigit, pct, size, table, thumbnailButton } from "./digits-views.js";
 
 const THROTTLE_MS = 50; // predictions while drawing: at most one per this many ms
 const GALLERY_PER_CLASS = 2;
 const HINT = "请在上面写一个数字";
+const EMPTY = "先在方框里写一个数字，再点“识别”。";
+const PAD_LABEL = "手写板：用鼠标、手指或触控笔在这里写一个数字。键盘：方向键移动光标（按住 Shift 走得更快），" +
+  "空格或回车落笔、再按一次抬笔，落笔时移动就是写；Delete 或退格键清除。";
+
+/** The demo's style sheet (docs/assets/css/digits.css), once per page. */
+function loadStyles() {
+  const href = new URL("../assets/css/digits.css", vendorUrl).href;
+  if (![...document.styleSheets].some((s) => s.href === href) && !document.querySelector(`link[href="${href}"]`)) {
+    document.head.append(h("link", { rel: "stylesheet", href }));
+  }
+}
 
 export function mount(el) {
+  loadStyles();
+  // Sizes of the ONNX Runtime builds in MB, computed by the build from the vendored files (the demo line's
+  // attributes, book numbers dg_ort_*_mb); the model's and the held-out set's sizes come from the metadata.
+  const runtimeMb = { wasm: el.dataset.ortWasmMb, webgpu: el.dataset.ortWebgpuMb };
+  // A reader who asked the browser to save data downloads nothing large without a click on a button that says
+  // how large it is.
+  const saveData = !!(navigator.connection && navigator.connection.saveData);
+  let consented = !saveData;
+
   const demo = new Demo(el, {
     title: "动手：在浏览器里识别手写数字",
-    intro: "用鼠标、手指或触控笔在黑色方框里写一个 0 到 9 的数字。模型是本书用 NumPy 训练、导出为 ONNX 的卷积网络，" +
-      "由 ONNX Runtime Web 在你的浏览器里运行，不经过任何服务器。",
+    intro: "用鼠标、手指或触控笔在黑色方框里写一个 0 到 9 的数字，也可以用键盘（先按 Tab 键进入方框）。" +
+      "模型是本书用 NumPy 训练、导出为 ONNX 的卷积网络，由 ONNX Runtime Web 在你的浏览器里运行，不经过任何服务器。" +
+      "第一次写字时才下载运行库和模型。",
   });
-  const inputs = demo.addControls([
-    { name: "provider", label: "计算后端", type: "select", value: "auto",
-      options: [["auto", "自动（实测后选更快的）"], ["wasm", "WASM（CPU）"], ["webgpu", "WebGPU（GPU）"]] },
-    { name: "model", label: "模型", type: "select", value: "fp32", options: [["fp32", "FP32"]] },
+  const mbNote = (p) => (runtimeMb[p] ? `，约 ${runtimeMb[p]} MB` : "");
+  const inputs = demo.addSettings([
+    { kind: "choice", name: "provider", label: "计算后端", default: "auto",
+      options: [["auto", "自动（有独立 GPU 时实测后选更快的）"], ["wasm", `WASM（CPU${mbNote("wasm")}）`],
+        ["webgpu", `WebGPU（GPU${mbNote("webgpu")}）`]] },
+    { kind: "choice", name: "model", label: "模型", default: "fp32", options: [["fp32", "FP32"]] },
   ]);
-  demo.addButtons({ train: "识别", stop: "停止", reset: "清除" });
+  const downloadBtn = h("button", { type: "button", class: "md-button demo-btn digits-download", hidden: !saveData },
+    `下载运行库和模型${runtimeMb.wasm ? `（约 ${runtimeMb.wasm} MB）` : ""}`);
+  demo.addButtons({ train: "识别", stop: "停止", reset: "清除", extra: [downloadBtn] });
 
   // ---- layout: pad | what the model sees | probabilities; then gallery, batch mode, model comparison ----
 
-  const padCol = h("div", { class: "digits-pad-col", style: "flex: 0 1 auto" });
+  const padCol = h("div", { class: "digits-pad-col" });
   const pad = new DrawingPad(padCol, {
-    label: "手写板：在这里写一个数字", onStart: strokeStarted, onMove: strokeMoved, onEnd: strokeEnded,
+    label: PAD_LABEL, onIntent: intent, onStart: strokeStarted, onMove: strokeMoved, onEnd: strokeEnded,
+    onClear: clearAll,
   });
-  const hint = h("p", { class: "digits-hint", style: "margin: 0.3rem 0 0" }, HINT);
+  const hint = h("p", { class: "digits-hint" }, HINT);
   padCol.append(hint);
-  const inputView = digitCanvas(140, "模型的 28 × 28 输入，放大显示");
-  const seenCol = h("div", { class: "digits-input-col", style: "flex: 0 1 auto" },
+  const inputView = digitCanvas("digits-view", "模型的 28 × 28 输入，放大显示");
+  const seenCol = h("div", { class: "digits-input-col" },
     h("div", { class: "demo-field" }, h("label", {}, "模型看到的 28 × 28 输入")), inputView);
-  const verdict = h("div", { class: "digits-verdict", "aria-live": "polite",
-    style: "font-size: 1.1rem; font-weight: 700; margin-bottom: 0.3rem" }, "—");
-  const barsCol = h("div", { class: "digits-bars-col", style: "flex: 1 1 220px" }, verdict);
+  const verdict = h("div", { class: "digits-verdict", "aria-live": "polite" }, "—");
+  const barsCol = h("div", { class: "digits-bars-col" }, verdict);
   const bars = new ProbabilityBars(barsCol);
   const row = h("div", { class: "demo-plots digits-main" }, padCol, seenCol, barsCol);
 
-  const lineStyle = "font-size: 0.75rem; margin: 0.3rem 0";
-  const providerLine = h("p", { class: "digits-provider", style: lineStyle });
-  const measureLine = h("p", { class: "digits-measure", style: lineStyle });
+  const providerLine = h("p", { class: "digits-provider" });
+  const measureLine = h("p", { class: "digits-measure" });
 
-  const galleryEl = h("div", { class: "digits-gallery", style: "display: flex; flex-wrap: wrap; gap: 4px; margin: 0.3rem 0" });
-  const moreBtn = h("button", { type: "button", class: "md-button demo-btn digits-more" }, "换一组");
-  const gallerySection = h("div", { style: "margin-top: 1rem" },
-    h("div", { class: "demo-title" }, "测试集里的数字：点一个，把它交给模型"), galleryEl, moreBtn);
+  const galleryEl = h("div", { class: "digits-gallery" });
+  const galleryLoadBtn = h("button", { type: "button", class: "md-button demo-btn digits-gallery-load" }, "显示测试集里的数字");
+  const moreBtn = h("button", { type: "button", class: "md-button demo-btn digits-more", hidden: true }, "换一组");
+  const gallerySection = h("div", { class: "digits-gallery-section" },
+    h("div", { class: "demo-title" }, "测试集里的数字：点一个，把它交给模型"), galleryLoadBtn, galleryEl, moreBtn);
 
   const batch = new BatchPanel(demo.id, {
+    prepare: prepareBatch,
     onStart: () => demo.setState("running"),
     onEnd: () => { if (demo.el.dataset.state !== "error") demo.setState(lastResult ? "done" : "idle", lastResult || undefined); },
     onPick: (index) => showHeldoutDigit(index),
     onAccuracy: (accuracy) => renderModels(accuracy),
     onError: (message) => demo.showError(message),
-  });
-  const compareEl = h("div", { class: "digits-models", style: "margin-top: 1rem" });
+  }, runtimeMb);
+  const compareEl = h("div", { class: "digits-models" });
   demo.body.append(row, providerLine, measureLine, gallerySection, batch.el, compareEl);
 
   // ---- state ----
 
-  let meta = null;
+  let meta = null; // the model's metadata: small, fetched at once (it has the sizes the buttons show)
   let heldout = null;
   let models = [];
-  let loading = null; // Promise: metadata, held-out digits and the WASM session of the chosen model
+  let loading = null; // Promise: the WASM session of the chosen model
   let loaded = false;
+  let heldoutLoading = null;
   let current = null; // {input: Float32Array(784), source: "canvas" | "heldout", index, label}
   let seq = 0; // numbers prediction requests; a reply to an older one is dropped
   let inFlight = false;
@@ -83,6 +110,28 @@ export function mount(el) {
   let galleryPage = 0;
 
   const modelUrl = () => (models.find((m) => m.id === inputs.model.value) || models[0]).url;
+  const modelBytes = () => (models.find((m) => m.id === inputs.model.value) || models[0]).bytes;
+
+  /** "ONNX Runtime（约 14 MB）和模型（367 KB）": what the first recognition downloads. */
+  function runtimeText(provider = "wasm") {
+    const ort = runtimeMb[provider] ? `（约 ${runtimeMb[provider]} MB）` : "";
+    return `ONNX Runtime${ort}和模型${meta ? `（${size(modelBytes())}）` : ""}`;
+  }
+
+  const metaReady = loadMeta().then((m) => {
+    meta = m;
+    models = modelList(meta);
+    if (models.length > 1 && inputs.model.options.length === 1) {
+      inputs.model.append(h("option", { value: "int8" }, "INT8（量化）"));
+    }
+    downloadBtn.textContent = `下载运行库和模型（${runtimeMb.wasm
+      ? `约 ${(Number(runtimeMb.wasm) + models[0].bytes / 1e6).toFixed(0)} MB` : `模型 ${size(models[0].bytes)}`}）`;
+    galleryLoadBtn.textContent = `显示测试集里的数字（下载 ${size(heldoutBytes(meta))}）`;
+    batch.setDownload(size(heldoutBytes(meta)));
+    renderModels({});
+    return meta;
+  });
+  metaReady.catch((err) => demo.showError(`模型信息加载失败：${err.message}。请检查网络后刷新页面。`));
 
   /** A visible message that does not stop the demo (e.g. a fallback). */
   function warn(message) {
@@ -100,22 +149,25 @@ export function mount(el) {
     verdict.textContent = "—";
     paintDigit(inputView, null);
     hint.hidden = false;
+    hint.classList.remove("is-alert");
     lastResult = null;
     setState("idle");
     demo.status("");
   }
 
+  /** Save-data mode before the reader's click on the download button: say what it takes, start nothing. */
+  function askConsent() {
+    downloadBtn.hidden = false;
+    setState("idle");
+    demo.status(`省流量模式：识别需要先下载 ${runtimeText()}。点“${downloadBtn.textContent}”开始。`);
+  }
+
+  /** The metadata, the WASM runtime and the chosen model (not the held-out set). */
   function ensureLoaded() {
     if (!loading) {
       loading = (async () => {
-        [meta, heldout] = await Promise.all([loadMeta(), loadHeldout()]);
-        models = modelList(meta);
-        if (models.length > 1 && inputs.model.options.length === 1) {
-          inputs.model.append(h("option", { value: "int8" }, "INT8（量化）"));
-        }
-        renderGallery();
-        renderModels({});
-        batch.ready(meta, heldout, models);
+        await metaReady;
+        if (!loaded && el.dataset.state === "loading") demo.status(`正在下载 ${runtimeText()}……`);
         await engine.session("wasm", modelUrl());
         loaded = true;
       })();
@@ -125,6 +177,26 @@ export function mount(el) {
       });
     }
     return loading;
+  }
+
+  /** The held-out digits (for the gallery and batch mode only): said with their size, fetched once. */
+  function ensureHeldout(say) {
+    if (!heldoutLoading) {
+      heldoutLoading = (async () => {
+        await metaReady;
+        say?.(`正在下载测试集（${size(heldoutBytes(meta))}）……`);
+        heldout = await loadHeldout();
+        batch.setDownload(null);
+        return heldout;
+      })();
+      heldoutLoading.catch(() => { heldoutLoading = null; });
+    }
+    return heldoutLoading;
+  }
+
+  /** The reader means to draw (pointer down or a key on the pad): start the downloads, unless saving data. */
+  function intent() {
+    if (consented) ensureLoaded().catch(() => {});
   }
 
   // ---- choosing the provider ----
@@ -142,6 +214,9 @@ export function mount(el) {
 
   /** The session for `provider`, falling back to WASM (with a message) when WebGPU fails to start. */
   async function sessionFor(provider) {
+    if (provider === "webgpu" && !engine.hasSession("webgpu", modelUrl())) {
+      demo.status(`正在下载 WebGPU 版 ${runtimeText("webgpu")}……`);
+    }
     try {
       return await engine.session(provider, modelUrl());
     } catch (err) {
@@ -151,23 +226,29 @@ export function mount(el) {
     }
   }
 
-  /** Automatic mode: time one digit on each provider once, and draw with the faster. */
+  /**
+   * Automatic mode: with a GPU worth trying (not a software adapter), time one digit on each provider once
+   * and draw with the faster; otherwise WASM, and the WebGPU build is never downloaded.
+   */
   function measureProviders() {
     if (measuring) return measuring;
     measuring = engine.exclusively(async () => {
       await ensureLoaded();
-      const sample = digitOf(heldout, 0);
-      measureLine.textContent = "正在实测两种后端识别一张数字的用时……";
+      if (!(await engine.gpuWorthTrying())) {
+        chosen = "wasm";
+        const why = (await engine.gpuAdapter()) ? "这个浏览器的 WebGPU 是软件模拟的，不会比 CPU 快" : "这个浏览器没有 WebGPU 适配器";
+        measureLine.textContent = `自动选择：${why}，用 WASM（CPU），不下载 WebGPU 版运行库。`;
+        measureLine.dataset.measured = JSON.stringify({ times: {}, chosen });
+        return {};
+      }
+      const sample = new Float32Array(784); // the time of one run does not depend on the pixels
+      measureLine.textContent = `正在实测两种后端识别一张数字的用时（先下载 WebGPU 版运行库，约 ${runtimeMb.webgpu || "?"} MB）……`;
       const times = { wasm: await engine.timeRuns(await engine.session("wasm", modelUrl()), sample, 1, { minRuns: 10, minMs: 200 }) };
       let note = "";
-      if (await engine.gpuAdapter()) {
-        try {
-          times.webgpu = await engine.timeRuns(await engine.session("webgpu", modelUrl()), sample, 1, { minRuns: 5, minMs: 200 });
-        } catch (err) {
-          note = `（WebGPU 启动失败：${err.message}）`;
-        }
-      } else {
-        note = "（这个浏览器没有 WebGPU 适配器）";
+      try {
+        times.webgpu = await engine.timeRuns(await engine.session("webgpu", modelUrl()), sample, 1, { minRuns: 5, minMs: 200 });
+      } catch (err) {
+        note = `（WebGPU 启动失败：${err.message}）`;
       }
       chosen = times.webgpu !== undefined && times.webgpu < times.wasm ? "webgpu" : "wasm";
       const parts = engine.PROVIDERS.filter((p) => times[p] !== undefined).map((p) => `${engine.PROVIDER_NAMES[p]} ${ms(times[p])} ms`);
@@ -194,10 +275,11 @@ export function mount(el) {
   /** Classify `current`. Final predictions (stroke ended, a click) go through running to done + result. */
   async function predict(final) {
     if (!current) { showIdle(); return; }
+    if (!consented) { askConsent(); return; }
     const my = ++seq;
     const source = current;
     try {
-      if (final && !loaded) { setState("loading"); demo.status("正在加载 ONNX Runtime 和模型……"); }
+      if (final && !loaded) setState("loading");
       else if (final) setState("running");
       await ensureLoaded();
       const session = await sessionFor(await providerFor(inputs.provider.value));
@@ -231,14 +313,14 @@ export function mount(el) {
 
   function strokeStarted() {
     hint.hidden = true;
-    setState("running");
-    demo.status("");
-    ensureLoaded();
+    if (!consented) { askConsent(); return; }
+    setState(loaded ? "running" : "loading");
+    demo.status(loaded ? "" : `正在下载 ${runtimeText()}……`);
   }
 
   function strokeMoved() {
     const now = performance.now();
-    if (now - lastMove < THROTTLE_MS || inFlight) return;
+    if (now - lastMove < THROTTLE_MS || inFlight || !consented) return;
     lastMove = now;
     if (readPad()) predict(false);
   }
@@ -257,7 +339,15 @@ export function mount(el) {
     predict(true);
   }
 
-  // ---- gallery and model comparison ----
+  function clearAll() {
+    seq += 1;
+    current = null;
+    pad.clear();
+    demo.clearError();
+    showIdle();
+  }
+
+  // ---- gallery, batch mode and model comparison ----
 
   /** GALLERY_PER_CLASS digits of each class: the galleryPage-th group in the held-out order. */
   function renderGallery() {
@@ -273,6 +363,19 @@ export function mount(el) {
     galleryEl.dataset.indices = JSON.stringify(picks);
   }
 
+  /** What batch mode needs: the held-out set and the runtime, each said with its size before it downloads. */
+  async function prepareBatch(say) {
+    if (!consented) {
+      askConsent();
+      throw new Error(`省流量模式：请先点上面的“${downloadBtn.textContent}”。`);
+    }
+    await metaReady;
+    if (!loaded) say(`正在下载 ${runtimeText()}……`);
+    await ensureLoaded();
+    await ensureHeldout(say);
+    return { meta, heldout, models };
+  }
+
   /** FP32 against INT8: size and held-out accuracy from the metadata, and this page's batch accuracy. */
   function renderModels(measured) {
     compareEl.replaceChildren(h("div", { class: "demo-title" }, "模型对比：FP32 与 INT8 量化"),
@@ -286,37 +389,52 @@ export function mount(el) {
   demo.trainBtn.addEventListener("click", () => { // 识别
     demo.clearError();
     if (!current || current.source === "canvas") readPad();
-    if (!current) { showIdle(); return; }
+    if (!current) { // nothing written: say what to do, load nothing
+      showIdle();
+      hint.classList.add("is-alert");
+      demo.status(EMPTY);
+      return;
+    }
     predict(true);
   });
   demo.stopBtn.addEventListener("click", () => batch.stop());
-  demo.resetBtn.addEventListener("click", () => { // 清除
-    seq += 1;
-    current = null;
-    pad.clear();
-    demo.clearError();
-    showIdle();
+  demo.resetBtn.addEventListener("click", clearAll); // 清除
+  downloadBtn.addEventListener("click", () => {
+    consented = true;
+    downloadBtn.hidden = true;
+    setState("loading");
+    demo.status(`正在下载 ${runtimeText()}……`);
+    ensureLoaded().then(() => {
+      if (current) predict(true);
+      else { setState("idle"); demo.status("运行库和模型已下载。写一个数字试试。"); }
+    }).catch(() => {});
   });
   inputs.provider.addEventListener("change", () => {
     demo.clearError();
-    if (inputs.provider.value === "auto") measureProviders();
     if (current) predict(true);
   });
   inputs.model.addEventListener("change", () => { if (current) predict(true); });
-  moreBtn.addEventListener("click", async () => {
-    await ensureLoaded();
+  galleryLoadBtn.addEventListener("click", async () => {
+    galleryLoadBtn.disabled = true;
+    try {
+      await ensureHeldout((text) => demo.status(text));
+    } catch (err) {
+      galleryLoadBtn.disabled = false;
+      demo.showError(`测试集加载失败：${err.message}。请检查网络后再试。`);
+      return;
+    }
+    demo.status("");
+    galleryLoadBtn.hidden = true;
+    moreBtn.hidden = false;
+    renderGallery();
+    galleryEl.querySelector("button")?.focus(); // a keyboard reader lands on the first digit
+  });
+  moreBtn.addEventListener("click", () => {
     galleryPage += 1;
     renderGallery();
   });
-
-  // The runtime and model download when the demo comes near the viewport, not before: pages stay light.
-  const io = new IntersectionObserver((entries) => {
-    if (!entries.some((e) => e.isIntersecting)) return;
-    io.disconnect();
-    ensureLoaded().then(() => { if (inputs.provider.value === "auto") measureProviders(); }).catch(() => {});
-  }, { rootMargin: "200px" });
-  io.observe(el);
   showIdle();
+  if (saveData) demo.status("省流量模式：识别前需要下载运行库和模型，点“下载运行库和模型”开始。");
 
   // ---- for build_tools/bench.py ----
 
@@ -327,7 +445,9 @@ export function mount(el) {
      * the time from navigation start to the first prediction of the first call.
      */
     async benchmark({ batches = [1, 64], minMs = 500 } = {}) {
+      consented = true;
       await ensureLoaded();
+      await ensureHeldout();
       const fp32 = models[0].url;
       await (await engine.session("wasm", fp32)).run(heldout.images, 1);
       if (firstPredictionMs === null) firstPredictionMs = performance.now();
