@@ -19,6 +19,7 @@ def plain_url(site_dir):
 
 def test_digit_recogniser_predicts_on_one_thread(page, plain_url):
     el = open_demo(page, plain_url, "practice/digits/", "digits")
+    el.locator(".digits-gallery-load").click()  # the held-out digits download on this button
     buttons = el.locator(".digits-gallery button")
     buttons.first.wait_for(timeout=60000)
     assert page.evaluate("self.crossOriginIsolated") is False
