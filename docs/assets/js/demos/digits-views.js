@@ -1,17 +1,11 @@
 // What the digit recogniser shows: the 28 x 28 input enlarged, probability bars for the ten classes,
 // small digit thumbnails (the gallery), and plain result tables. Plain DOM and Canvas 2D.
 import { h } from "../demo-kit.js";
+import { paintGray } from "../views/digit-images.js";
 
 /** Draw 784 values 0..1 into a 28 x 28 canvas (grey levels, white ink on black). */
 export function paintDigit(canvas, pixels) {
-  const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
-    const v = pixels ? Math.round(255 * Math.min(1, Math.max(0, pixels[i]))) : 0;
-    img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
-    img.data[4 * i + 3] = 255;
-  }
-  ctx.putImageData(img, 0, 0);
+  paintGray(canvas, pixels, { ink: false, max: 1 }); // the model's input: floats 0..1, white on black
 }
 
 /** A 28 x 28 canvas with hard pixel edges; its displayed size comes from `className` (digits.css). */

@@ -20,14 +20,15 @@ export function pixelCanvas(rows, cols, { scale = 2, label = "" } = {}) {
   return canvas;
 }
 
-/** Paint gray levels 0..255 (from `offset` in `levels`) into the canvas; `ink` shows high values dark, like
- *  ink on paper (MNIST stores white digits on black). */
-export function paintGray(canvas, levels, { offset = 0, ink = true } = {}) {
+/** Paint gray levels 0..max (from `offset` in `levels`; bytes by default, max = 1 for floats) into the canvas;
+ *  `ink` shows high values dark, like ink on paper (MNIST stores white digits on black); no levels paints blank. */
+export function paintGray(canvas, levels, { offset = 0, ink = true, max = 255 } = {}) {
   const ctx = canvas.getContext("2d");
   const img = ctx.createImageData(canvas.width, canvas.height);
   const n = canvas.width * canvas.height;
   for (let i = 0; i < n; i++) {
-    const v = ink ? 255 - levels[offset + i] : levels[offset + i];
+    const level = levels ? Math.min(1, Math.max(0, levels[offset + i] / max)) : 0;
+    const v = Math.round(255 * (ink ? 1 - level : level));
     img.data[4 * i] = img.data[4 * i + 1] = img.data[4 * i + 2] = v;
     img.data[4 * i + 3] = 255;
   }
