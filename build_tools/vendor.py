@@ -136,6 +136,8 @@ def main(argv=None):
     subprocess.run([sys.executable, str(ROOT / "build_tools" / "pack_mnist.py"), "--out", str(mnist)], check=True)
     subprocess.run([sys.executable, str(ROOT / "build_tools" / "digits_assets.py"), "--npz", str(mnist),
                     "--out-dir", str(VENDOR / "data")], check=True)
+    subprocess.run([sys.executable, str(ROOT / "build_tools" / "corpus.py"), "--out", str(VENDOR / "data" / "corpus.json")],
+                   check=True)
     wheel = build_wheel()
     runtime = vendor_offline(wheel) if args.profile == "offline" else vendor_cdn(wheel)
     wheel_bytes = wheel.read_bytes()
