@@ -198,3 +198,21 @@ def generate(model, ids, n_new, pick, use_cache=True):
     """The ``n_new`` tokens that follow ``ids`` (see Generator)."""
     gen = Generator(model, ids, pick, use_cache)
     return [gen.step() for _ in range(n_new)]
+
+
+def save(model, path, **extra):
+    """Write the model's size, parameters (float16, half the bytes) and any extra arrays (e.g. its vocabulary) to .npz."""
+    config = np.array([model.vocab_size, model.context, model.d_model, model.n_layers, model.n_heads], dtype=np.int32)
+    arrays = {"param." + k: p.astype(np.float16) for k, p in model.state_dict().items()}
+    arrays.update(extra)
+    np.savez_compressed(path, config=config, **arrays)
+
+
+def load(path):
+    """(model in float32, {name: extra array}) from a file written by ``save``."""
+    with np.load(path) as data:
+        vocab_size, context, d_model, n_layers, n_heads = (int(v) for v in data["config"])
+        model = GPT(vocab_size, context, d_model, n_layers, n_heads, np.random.RandomState(0))
+        model.load_state_dict({k[len("param."):]: data[k].astype(np.float32) for k in data.files if k.startswith("param.")})
+        extra = {k: data[k] for k in data.files if k != "config" and not k.startswith("param.")}
+    return model, extra
