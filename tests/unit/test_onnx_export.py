@@ -1,0 +1,47 @@
+"""The GPT's ONNX graph description (demos/onnx_export.py), written with the ``onnx`` package, passes the ONNX checker
+and ONNX Runtime computes the same logits as the NumPy forward."""
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from demos.gpt import GPT
+from demos.onnx_export import OPSET, gpt_graph
+
+TYPES = {"int64": TensorProto.INT64, "float32": TensorProto.FLOAT}
+
+
+def to_onnx(graph):
+    """What the page does with protobufjs, done with the onnx package."""
+    nodes = [helper.make_node(op, inputs, outputs, name="n{}".format(i), **attrs)
+             for i, (op, inputs, outputs, attrs) in enumerate(graph["nodes"])]
+    inits = [numpy_helper.from_array(a, name) for name, a in graph["initializers"].items()]
+    inputs = [helper.make_tensor_value_info(n, TYPES[t], s) for n, t, s in graph["inputs"]]
+    outputs = [helper.make_tensor_value_info(n, TYPES[t], s) for n, t, s in graph["outputs"]]
+    g = helper.make_graph(nodes, "gpt", inputs, outputs, inits)
+    return helper.make_model(g, opset_imports=[helper.make_opsetid("", graph["opset"])], ir_version=8)
+
+
+@pytest.mark.parametrize("layers, heads, width, context, t", [(2, 4, 32, 16, 16), (1, 2, 16, 24, 10), (3, 1, 8, 8, 8)])
+def test_onnx_runtime_computes_the_numpy_logits(layers, heads, width, context, t):
+    rng = np.random.RandomState(layers)
+    model = GPT(50, context, width, layers, heads, rng)
+    for _, p, _ in model.parameters():  # trained-looking weights, not the tiny initial ones
+        p += rng.normal(0, 0.1, p.shape).astype(p.dtype)
+    proto = to_onnx(gpt_graph(model, t))
+    onnx.checker.check_model(proto, full_check=True)
+    ids = rng.randint(0, 50, size=(1, t)).astype(np.int64)
+    expected = model.forward(ids, training=False)
+    got = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"ids": ids})[0]
+    assert got.shape == (1, t, 50)
+    np.testing.assert_allclose(got, expected, atol=1e-4, rtol=1e-4)
+
+
+def test_uses_the_promised_operators_and_opset():
+    graph = gpt_graph(GPT(20, 8, 16, 1, 2, np.random.RandomState(0)))
+    ops = {n[0] for n in graph["nodes"]}
+    assert {"Gather", "MatMul", "Add", "LayerNormalization", "Softmax", "Reshape", "Transpose", "Relu"} <= ops
+    assert graph["opset"] == OPSET == 17
+    mask = graph["initializers"]["causal_mask"]
+    assert mask[0, 1] < -1e8 and mask[1, 0] == 0 and mask[3, 3] == 0
