@@ -93,6 +93,13 @@ def loss_at_compute(compute, losses, budget):
     return float(np.interp(np.log(budget), np.log(compute), losses))
 
 
+_kept = None  # the largest size of the last finished experiment (its weights can be downloaded: model_export)
+
+
+def kept_model():
+    return _kept
+
+
 class CharTokens:
     """The VOCAB - 1 most frequent characters of a text keep an id each; every other character is id VOCAB - 1."""
 
@@ -193,6 +200,8 @@ class Session:
         return progress
 
     def finish(self):
+        global _kept
+        _kept = self.model  # the last size trained, the largest
         final = [c["val_loss"][-1] for c in self.curves]
         try:
             self.fit = fit_power_law(self.n, final)

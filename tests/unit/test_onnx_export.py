@@ -45,3 +45,43 @@ def test_uses_the_promised_operators_and_opset():
     assert graph["opset"] == OPSET == 17
     mask = graph["initializers"]["causal_mask"]
     assert mask[0, 1] < -1e8 and mask[1, 0] == 0 and mask[3, 3] == 0
+
+
+def test_export_session_sends_weights_graph_and_a_sample_and_loads_weights_back():
+    import base64
+    from demos.apps import InputError, model_export, scaling
+
+    session = scaling.Session({"sizes": "width", "steps": 10, "budget": 0.02})
+    while not session.done:
+        session.advance(1.0)
+    model = scaling.kept_model()
+    out = model_export.Session({"demo": "scaling"}).result()
+    g = out["graph"]
+    graph = {"opset": g["opset"], "inputs": g["inputs"], "outputs": g["outputs"], "nodes": g["nodes"],
+             "initializers": {k: np.frombuffer(base64.b64decode(v["data"]), v["dtype"]).reshape(v["shape"])
+                              for k, v in g["initializers"].items()}}
+    proto = to_onnx(graph)
+    onnx.checker.check_model(proto)
+    ids = np.array(out["sample"]["ids"], dtype=np.int64).reshape(out["sample"]["shape"])
+    sample = out["sample"]["logits"]
+    expected = np.frombuffer(base64.b64decode(sample["data"]), np.float32).reshape(sample["shape"])
+    got = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"ids": ids})[0]
+    np.testing.assert_allclose(got, expected, atol=1e-4)
+    # the weights come back: changed parameters are restored from the file
+    before = model.forward(ids, training=False)
+    for _, p, _ in model.parameters():
+        p *= 0.5
+    model_export.Load({"demo": "scaling", "npz": out["npz"]})
+    np.testing.assert_allclose(model.forward(ids, training=False), before, atol=1e-6)
+    # a corrupt or foreign file is refused and the model stays as it is
+    for bad in (base64.b64encode(b"not a zip file").decode(), base64.b64encode(base64.b64decode(out["npz"])[:200]).decode()):
+        with pytest.raises(InputError) as err:
+            model_export.Load({"demo": "scaling", "npz": bad})
+        assert "无法读取" in str(err.value)
+    import io
+    buffer = io.BytesIO()
+    np.savez(buffer, x=np.zeros(3))
+    with pytest.raises(InputError) as err:
+        model_export.Load({"demo": "scaling", "npz": base64.b64encode(buffer.getvalue()).decode()})
+    assert "不是本书导出的" in str(err.value)
+    np.testing.assert_allclose(model.forward(ids, training=False), before, atol=1e-6)
