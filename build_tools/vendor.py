@@ -122,6 +122,10 @@ def vendor_static():
     for font in (NODE / "katex" / "dist" / "fonts").glob("*.woff2"):
         copy(font, VENDOR / "katex" / "fonts" / font.name)
     copy(NODE / "mermaid" / "dist" / "mermaid.min.js", VENDOR / "mermaid" / "mermaid.min.js")
+    # protobufjs and ONNX's own schema: the page writes .onnx files with them (docs/assets/js/onnx-export.js)
+    copy(NODE / "protobufjs" / "dist" / "protobuf.min.js", VENDOR / "protobuf" / "protobuf.min.js")
+    import onnx
+    copy(Path(onnx.__file__).parent / "onnx.proto", VENDOR / "protobuf" / "onnx.proto")
 
 
 def main(argv=None):

@@ -4,6 +4,7 @@
 import { Demo, h } from "../demo-kit.js";
 import { COLORS } from "../plot.js";
 import { LogLogChart } from "../views/loglog-chart.js";
+import { addModelDownloads } from "../onnx-export.js";
 
 const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
 const fmt = (x, digits = 3) => (x === null || x === undefined ? "—" : Number(x).toFixed(digits));
@@ -85,5 +86,5 @@ export function mount(el) {
     },
     onReset: clear,
   });
-
+  addModelDownloads(demo, "scaling");  // the largest size, after the experiment
 }
