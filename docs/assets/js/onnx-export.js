@@ -128,7 +128,7 @@ export function addModelDownloads(demo, name) {
   const fileInput = h("input", { type: "file", accept: ".npz", name: "load-weights" });
   const loadLabel = h("label", { class: "demo-field" }, "载入权重 ", fileInput);
   const message = h("div", { class: "model-export-status", role: "status" });
-  const error = h("div", { class: "demo-error model-export-error", role: "alert", hidden: true });
+  const error = h("div", { class: "model-export-error", role: "alert", hidden: true, style: "margin: 0.4rem 0; padding: 0.4rem 0.6rem; font-size: 0.8rem; border-left: 4px solid #e53935; background: rgba(229, 57, 53, 0.1);" });
   const compare = h("table", { class: "model-export-compare", hidden: true });
   const panel = h("div", { class: "model-export", hidden: true, "data-state": "idle" },
     h("div", { class: "demo-buttons" }, npzBtn, onnxBtn, loadLabel), message, error, compare);
