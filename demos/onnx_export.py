@@ -85,3 +85,26 @@ def gpt_graph(model, context=None):
     g.node("MatMul", [x, g.const("tok.W.T", E.T)], name="logits")
     return {"opset": OPSET, "inputs": [("ids", "int64", [1, t])], "outputs": [("logits", "float32", [1, t, model.vocab_size])],
             "nodes": g.nodes, "initializers": g.initializers}
+
+
+ACTIVATIONS = {"ReLU": "Relu", "Sigmoid": "Sigmoid", "Tanh": "Tanh"}
+
+
+def mlp_graph(model, n_in):
+    """The description of a Sequential of Dense layers and ReLU / Sigmoid / Tanh (the MNIST MLP, the playground):
+    x (1, n_in) float32 -> logits (1, classes). Raises ValueError for any other layer."""
+    g = Graph()
+    h = "x"
+    width = n_in
+    for i, layer in enumerate(model.layers):
+        kind = type(layer).__name__
+        if kind == "Dense":
+            h = g.dense(h, layer, "layer{}".format(i))
+            width = layer.params["W"].shape[1]
+        elif kind in ACTIVATIONS:
+            h = g.node(ACTIVATIONS[kind], [h])
+        else:
+            raise ValueError("no ONNX export for a {} layer".format(kind))
+    g.node("Identity", [h], name="logits")
+    return {"opset": OPSET, "inputs": [("x", "float32", [1, n_in])], "outputs": [("logits", "float32", [1, width])],
+            "nodes": g.nodes, "initializers": g.initializers}

@@ -1,7 +1,8 @@
 """Take the model with you: the trained model of a demo as weights (.npz bytes written by NumPy) and as an ONNX graph
 description (demos/onnx_export.py) that the page writes into an .onnx file; and weights given back to the page.
 
-    "model_export"        params {"demo": "gpt" | "scaling"} -> result {"npz": base64, "graph": ..., "sample": ...}
+    "model_export"        params {"demo": "gpt" | "scaling" | "mnist-mlp" | "playground"}
+                          -> result {"npz": base64, "graph": ..., "sample": {"input", "output"}}
     "model_export:Load"   params {"demo": ..., "npz": base64}  -> loads the weights into the kept model, or an
                           InputError that says what is wrong with the file (the trained model stays as it was)
 
@@ -9,52 +10,76 @@ Arrays travel as base64 of their little-endian bytes; ``sample`` is a fixed inpu
 which the page compares with ONNX Runtime's.
 """
 import base64
+import importlib
 import io
 
 import numpy as np
 
 from demos.apps import InputError
-from demos.onnx_export import gpt_graph
+from demos.gpt import GPT
+from demos.onnx_export import gpt_graph, mlp_graph
 
-FORMAT = "aibook-gpt-1"
+FORMAT = "aibook-weights-1"
+NO_MODEL = "还没有训练好的模型：请先点“训练”，等训练结束后再下载。"
 
 
 def trained_model(demo):
-    """The GPT that the demo's last training left in Python, or InputError."""
-    model = None
-    if demo == "gpt":
-        from demos.apps import gpt
-        session = gpt.trained()
+    """The model that the demo's last training left in Python, or InputError. A session module offers it as
+    ``trained_model()`` (the gpt demo: ``trained()``, its last Session)."""
+    try:
+        module = importlib.import_module("demos.apps." + str(demo).replace("-", "_"))
+    except ImportError:
+        module = None
+    if demo == "gpt" and module is not None:
+        session = module.trained()
         model = None if session is None else session.model
-    elif demo == "scaling":
-        from demos.apps import scaling
-        model = scaling.kept_model()
+    elif module is not None and hasattr(module, "trained_model"):
+        model = module.trained_model()
     else:
         raise InputError("这个演示没有可以导出的模型：{}".format(demo))
     if model is None:
-        raise InputError("还没有训练好的模型：请先点“训练”，等训练结束后再下载。")
+        raise InputError(NO_MODEL)
     return model
 
 
 def encode(array):
+    """{dtype, shape, data: base64 of the little-endian bytes}."""
     array = np.ascontiguousarray(array)
     return {"dtype": str(array.dtype), "shape": list(array.shape),
             "data": base64.b64encode(array.astype(array.dtype.newbyteorder("<")).tobytes()).decode("ascii")}
 
 
-def npz_bytes(model):
-    config = np.array([model.vocab_size, model.context, model.d_model, model.n_layers, model.n_heads], dtype=np.int32)
+def describe(model):
+    """(graph description, sample input, kind, sizes) of a GPT or of an MLP (Sequential of Dense layers)."""
+    if isinstance(model, GPT):
+        t = model.context
+        ids = (np.arange(t, dtype=np.int64)[None, :] * 7 + 3) % model.vocab_size
+        sizes = [model.vocab_size, model.context, model.d_model, model.n_layers, model.n_heads]
+        return gpt_graph(model), ids, "gpt", sizes
+    dense = [layer for layer in getattr(model, "layers", []) if "W" in layer.params]
+    if not dense:
+        raise InputError("这个模型没有 ONNX 导出。")
+    n_in = dense[0].params["W"].shape[0]
+    try:
+        graph = mlp_graph(model, n_in)
+    except ValueError:
+        raise InputError("这个模型里有 ONNX 导出不支持的层。")
+    x = np.random.RandomState(0).uniform(0, 1, size=(1, n_in)).astype(np.float32)
+    sizes = [n_in] + [layer.params["W"].shape[1] for layer in dense]
+    return graph, x, "mlp", sizes
+
+
+def npz_bytes(model, kind, sizes):
     arrays = {"param." + k: p.astype(np.float32) for k, p in model.state_dict().items()}
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, format=np.array(FORMAT), config=config, **arrays)
+    np.savez_compressed(buffer, format=np.array(FORMAT), kind=np.array(kind), config=np.array(sizes, dtype=np.int64),
+                        **arrays)
     return buffer.getvalue()
 
 
-def sample_ids(model, t):
-    return (np.arange(t, dtype=np.int64)[None, :] * 7 + 3) % model.vocab_size
-
-
 class Session:
+    """"model_export": weights, ONNX graph description and a sample of the demo's trained model."""
+
     def __init__(self, params):
         self.model = trained_model(params.get("demo"))
         self.done = False
@@ -65,39 +90,39 @@ class Session:
 
     def result(self):
         model = self.model
-        graph = gpt_graph(model)
-        ids = sample_ids(model, model.context)
-        logits = model.forward(ids, training=False).astype(np.float32)
+        graph, x, kind, sizes = describe(model)
+        y = model.forward(x, training=False).astype(np.float32)
         return {
-            "npz": base64.b64encode(npz_bytes(model)).decode("ascii"),
+            "npz": base64.b64encode(npz_bytes(model, kind, sizes)).decode("ascii"),
             "graph": {"opset": graph["opset"], "inputs": graph["inputs"], "outputs": graph["outputs"],
                       "nodes": [[op, i, o, a] for op, i, o, a in graph["nodes"]],
                       "initializers": {k: encode(v) for k, v in graph["initializers"].items()}},
-            "sample": {"ids": ids.reshape(-1).tolist(), "shape": list(ids.shape), "logits": encode(logits)},
+            "sample": {"input": encode(x), "output": encode(y)},
+            "kind": kind,
             "params": model.n_params(),
         }
 
 
 def read_npz(data, model):
     """{parameter key: float32 array} from the bytes of a file ``npz_bytes`` wrote for a model of this size."""
+    _, _, kind, sizes = describe(model)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as npz:
             files = set(npz.files)
             if "format" not in files or str(npz["format"]) != FORMAT:
-                raise InputError("这个文件不是本书导出的 GPT 权重（缺少格式标记）。请选“下载权重”得到的 .npz 文件。")
+                raise InputError("这个文件不是本书导出的权重（缺少格式标记）。请选“下载权重”得到的 .npz 文件。训练好的模型没有改变。")
             config = [int(v) for v in npz["config"]]
-            wanted = [model.vocab_size, model.context, model.d_model, model.n_layers, model.n_heads]
-            if config != wanted:
-                raise InputError("权重的模型大小（词表、上下文、宽度、层数、头数 = {}）和现在的模型（{}）不一样，不能载入。".format(
-                    config, wanted))
+            if str(npz["kind"]) != kind or config != sizes:
+                raise InputError("权重的模型（{}，大小 {}）和现在的模型（{}，大小 {}）不一样，不能载入。训练好的模型没有改变。".format(
+                    str(npz["kind"]), config, kind, sizes))
             state = {}
             for key, p, _ in model.parameters():
                 name = "param." + key
                 if name not in files or npz[name].shape != p.shape:
-                    raise InputError("权重文件缺少参数 {} 或形状不对，不能载入。".format(key))
+                    raise InputError("权重文件缺少参数 {} 或形状不对，不能载入。训练好的模型没有改变。".format(key))
                 state[key] = npz[name].astype(np.float32)
                 if not np.all(np.isfinite(state[key])):
-                    raise InputError("权重文件里的参数 {} 有非有限的数（NaN 或无穷大），不能载入。".format(key))
+                    raise InputError("权重文件里的参数 {} 有非有限的数（NaN 或无穷大），不能载入。训练好的模型没有改变。".format(key))
     except InputError:
         raise
     except Exception:

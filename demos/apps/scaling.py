@@ -93,10 +93,10 @@ def loss_at_compute(compute, losses, budget):
     return float(np.interp(np.log(budget), np.log(compute), losses))
 
 
-_kept = None  # the largest size of the last finished experiment (its weights can be downloaded: model_export)
+_kept = None  # the largest size of the last finished experiment (its weights can be downloaded: model_export.py)
 
 
-def kept_model():
+def trained_model():
     return _kept
 
 

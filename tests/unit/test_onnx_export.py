@@ -12,6 +12,11 @@ from demos.onnx_export import OPSET, gpt_graph
 TYPES = {"int64": TensorProto.INT64, "float32": TensorProto.FLOAT}
 
 
+def decode(t):
+    import base64
+    return np.frombuffer(base64.b64decode(t["data"]), t["dtype"]).reshape(t["shape"])
+
+
 def to_onnx(graph):
     """What the page does with protobufjs, done with the onnx package."""
     nodes = [helper.make_node(op, inputs, outputs, name="n{}".format(i), **attrs)
@@ -54,17 +59,16 @@ def test_export_session_sends_weights_graph_and_a_sample_and_loads_weights_back(
     session = scaling.Session({"sizes": "width", "steps": 10, "budget": 0.02})
     while not session.done:
         session.advance(1.0)
-    model = scaling.kept_model()
+    model = scaling.trained_model()
     out = model_export.Session({"demo": "scaling"}).result()
     g = out["graph"]
     graph = {"opset": g["opset"], "inputs": g["inputs"], "outputs": g["outputs"], "nodes": g["nodes"],
-             "initializers": {k: np.frombuffer(base64.b64decode(v["data"]), v["dtype"]).reshape(v["shape"])
-                              for k, v in g["initializers"].items()}}
+             "initializers": {k: decode(v) for k, v in g["initializers"].items()}}
     proto = to_onnx(graph)
     onnx.checker.check_model(proto)
-    ids = np.array(out["sample"]["ids"], dtype=np.int64).reshape(out["sample"]["shape"])
-    sample = out["sample"]["logits"]
-    expected = np.frombuffer(base64.b64decode(sample["data"]), np.float32).reshape(sample["shape"])
+    ids = decode(out["sample"]["input"])
+    assert ids.dtype == np.int64
+    expected = decode(out["sample"]["output"])
     got = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"ids": ids})[0]
     np.testing.assert_allclose(got, expected, atol=1e-4)
     # the weights come back: changed parameters are restored from the file
@@ -85,3 +89,41 @@ def test_export_session_sends_weights_graph_and_a_sample_and_loads_weights_back(
         model_export.Load({"demo": "scaling", "npz": base64.b64encode(buffer.getvalue()).decode()})
     assert "不是本书导出的" in str(err.value)
     np.testing.assert_allclose(model.forward(ids, training=False), before, atol=1e-6)
+
+
+@pytest.mark.parametrize("activation", ["ReLU", "Sigmoid", "Tanh"])
+def test_mlp_export_matches_numpy_and_its_weights_come_back(activation, monkeypatch):
+    import base64
+    import types
+    from demos import layers
+    from demos.apps import InputError, model_export
+
+    rng = np.random.RandomState(0)
+    act = getattr(layers, activation)
+    model = layers.Sequential([layers.Dense(6, 5, rng), act(), layers.Dense(5, 4, rng), act(), layers.Dense(4, 3, rng)])
+    fake = types.ModuleType("demos.apps.fake_mlp")
+    fake.trained_model = lambda: model
+    monkeypatch.setitem(__import__("sys").modules, "demos.apps.fake_mlp", fake)
+    out = model_export.Session({"demo": "fake-mlp"}).result()
+    g = out["graph"]
+    proto = to_onnx({"opset": g["opset"], "inputs": g["inputs"], "outputs": g["outputs"], "nodes": g["nodes"],
+                     "initializers": {k: decode(v) for k, v in g["initializers"].items()}})
+    onnx.checker.check_model(proto, full_check=True)
+    x = decode(out["sample"]["input"])
+    got = ort.InferenceSession(proto.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"x": x})[0]
+    np.testing.assert_allclose(got, model.forward(x, training=False), atol=1e-5)
+    np.testing.assert_allclose(got, decode(out["sample"]["output"]), atol=1e-5)
+    before = model.forward(x, training=False)
+    model.layers[0].params["W"] *= 3
+    model_export.Load({"demo": "fake-mlp", "npz": out["npz"]})
+    np.testing.assert_allclose(model.forward(x, training=False), before, atol=1e-6)
+
+
+def test_no_trained_model_is_explained():
+    from demos.apps import InputError, model_export, scaling
+    scaling._kept = None
+    with pytest.raises(InputError) as err:
+        model_export.Session({"demo": "scaling"})
+    assert "还没有训练好的模型" in str(err.value)
+    with pytest.raises(InputError):
+        model_export.Session({"demo": "regression-nothing"})

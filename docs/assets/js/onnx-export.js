@@ -97,12 +97,18 @@ function onnxRuntime() {
   return ortLoading;
 }
 
+/** An array {dtype, shape, data: base64} from Python as a typed array. */
+export function typedArray({ dtype, data }) {
+  const bytes = bytesOf(data);
+  return dtype === "int64" ? new BigInt64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+}
+
 /** Run the .onnx bytes on the sample input with ONNX Runtime Web: Float32Array of the first output. */
-export async function runOnnx(bytes, sample) {
+export async function runOnnx(bytes, input) {
   const ort = await onnxRuntime();
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ["wasm"] });
-  const ids = new ort.Tensor("int64", BigInt64Array.from(sample.ids.map(BigInt)), sample.shape);
-  const out = await session.run({ [session.inputNames[0]]: ids });
+  const x = new ort.Tensor(input.dtype, typedArray(input), input.shape);
+  const out = await session.run({ [session.inputNames[0]]: x });
   const data = out[session.outputNames[0]].data;
   await session.release?.();
   return data;
@@ -172,8 +178,8 @@ export function addModelDownloads(demo, name) {
       const bytes = await onnxBytes(r.graph, name);
       save(bytes, `${name}.onnx`, "application/octet-stream");
       message.textContent = "正在用 ONNX Runtime Web 运行刚生成的模型……";
-      const ortOut = await runOnnx(bytes, r.sample);
-      const numpyOut = new Float32Array(bytesOf(r.sample.logits.data).buffer);
+      const ortOut = await runOnnx(bytes, r.sample.input);
+      const numpyOut = typedArray(r.sample.output);
       let maxDiff = 0;
       for (let i = 0; i < numpyOut.length; i++) maxDiff = Math.max(maxDiff, Math.abs(numpyOut[i] - ortOut[i]));
       const shown = 6;
