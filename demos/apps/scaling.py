@@ -46,7 +46,7 @@ SETTINGS = Settings(
     Choice("sizes", "四个模型的大小", "width", [
         ("width", "1 层，宽度 8、16、32、64"),
         ("deep", "宽度 16 到 48，1 到 2 层")]),
-    Number("steps", "每个模型的训练步数", 120, 10, 2000, integer=True,
+    Number("steps", "每个模型的训练步数", 80, 10, 2000, integer=True,
            help="每步 {} 个窗口 × {} 个字符；四个模型读到的是同样的字符".format(BATCH, CONTEXT)),
     Number("budget", "固定的计算预算（GFLOP）", 0.1, 0.001, 1e6,
            help="比较四个模型在用掉同样多的计算（6ND 次浮点运算）时的验证损失"),
