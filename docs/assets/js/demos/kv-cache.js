@@ -29,7 +29,7 @@ export function mount(el) {
 
   demo.trainable({
     session: "kv-cache",
-    assets: ["../models/tiny-gpt.npz"],
+    assets: ["../models/gpt/tiny-gpt.npz"],
     labels: { train: "生成" },
     onStart: clear,
     onProgress(p) {
