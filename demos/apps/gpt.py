@@ -52,11 +52,11 @@ SETTINGS = Settings(
          help="语料选“粘贴的文本”时使用，最多 {} 个字符".format(MAX_PASTED_CHARS)),
     Choice("tokens", "词元", "char", TOKEN_CHOICES),
     Number("layers", "层数", 2, 1, 8, integer=True),
-    Number("heads", "注意力头数", 4, 1, 16, integer=True),
-    Number("width", "宽度（向量维数）", 64, 8, 512, integer=True, help="必须是头数的整数倍"),
-    Number("context", "上下文长度（词元）", 64, 4, 512, integer=True),
+    Number("heads", "注意力头数", 2, 1, 16, integer=True),
+    Number("width", "宽度（向量维数）", 32, 8, 512, integer=True, help="必须是头数的整数倍"),
+    Number("context", "上下文长度（词元）", 32, 4, 512, integer=True),
     Number("batch", "批量大小", 16, 1, 256, integer=True),
-    Number("lr", "学习率", 3e-3, 1e-6, 1.0),
+    Number("lr", "学习率", 0.01, 1e-6, 1.0),
     Number("seconds", "训练时间（秒）", 60, 1, 1800),
     Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True),
 )
@@ -266,6 +266,11 @@ class Session:
             "seconds_to_bigram": None if self.seconds_to_bigram is None else round(self.seconds_to_bigram, 3),
             "tokens": self.vocab.kind,
             "vocab_size": self.vocab.size,
+            "chars_per_token": len(self.corpus.validation) / len(self.val_ids),
+            # per character, so that character and BPE runs compare: nats/token ÷ ln 2 × tokens/character
+            "val_bits_per_char": None if self.val_loss is None else
+            self.val_loss / math.log(2) * len(self.val_ids) / len(self.corpus.validation),
+            "bigram_bits_per_char": self.bigram / math.log(2) * len(self.val_ids) / len(self.corpus.validation),
             "params": self.model.n_params(),
             "sample": self.sample,
         }

@@ -85,7 +85,7 @@ def test_stop_is_prompt_and_keeps_the_model(demo, page):
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("context", "1000000", "上下文长度"), ("layers", "100000", "层数"), ("width", "30", "整数倍"), ("lr", "abc", "学习率"),
+    ("context", "1000000", "上下文长度"), ("layers", "100000", "层数"), ("width", "33", "整数倍"), ("lr", "abc", "学习率"),
 ])
 def test_bad_settings_are_explained(demo, field, value, words):
     settings(demo, **{field: value})
