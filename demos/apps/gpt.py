@@ -147,7 +147,6 @@ class Session:
         if activations > MAX_ACTIVATION_BYTES:
             raise InputError("模型太大：一步训练约需 {:.0f} MB 内存（上限 {:.0f} MB）。请减小批量、上下文长度、宽度或层数。".format(
                 activations / 1e6, MAX_ACTIVATION_BYTES / 1e6))
-        forget()  # a new run replaces the model; the old one's memory can go
         self.corpus = load_text(v)
         self.rng = np.random.RandomState(v["seed"])
         if v["tokens"] == "bpe":
@@ -167,6 +166,7 @@ class Session:
         self.sample = None
         self.done = False
         self._setup_sent = False
+        forget()  # the settings were fine: this run replaces the old model, whose memory can go
 
     def prepare(self):
         """With the vocabulary known: the token ids, the validation windows, the baselines and the model."""

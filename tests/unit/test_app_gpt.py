@@ -107,7 +107,9 @@ def test_generate_streams_tokens_with_the_kept_model_and_rejects_bad_input():
                           ({"prompt": "第", "top_p": 0}, "top-p"), ({"prompt": "第", "top_p": 1.5}, "top-p")]:
         reply = json.loads(start("g", "gpt:Generate", json.dumps(params)))
         assert reply["state"] == "error" and words in reply["message"], params
-    assert app.trained() is session  # bad input leaves the trained model in place
+    for params in ({"context": 10 ** 6}, {"corpus": "pasted", "text": ""}):
+        assert json.loads(start("t", "gpt", json.dumps(params)))["state"] == "error"
+    assert app.trained() is session  # bad input, for generating or for training, leaves the trained model in place
     reply = json.loads(start("f", "gpt:Forget", "{}"))
     assert reply["state"] == "running" and json.loads(advance("f", 0.1))["state"] == "done"
     assert app.trained() is None
