@@ -113,3 +113,21 @@ def test_generate_streams_tokens_with_the_kept_model_and_rejects_bad_input():
     reply = json.loads(start("f", "gpt:Forget", "{}"))
     assert reply["state"] == "running" and json.loads(advance("f", 0.1))["state"] == "done"
     assert app.trained() is None
+
+
+def test_bpe_tokens_learn_merges_in_slices_then_train_and_generate_any_text():
+    from demos.text import load_corpus
+    text = load_corpus().train[:4000]
+    session = app.Session(dict(SMALL, text=text, tokens="bpe", seconds=2))
+    first = session.advance(0.001)
+    assert first["phase"] == "tokenizer" and session.model is None
+    updates = finish(session)
+    assert session.vocab.kind == "bpe" and session.vocab.size == app.BPE_VOCAB
+    assert session.vocab.decode(session.train_ids) == session.corpus.train
+    assert any(u.get("phase") == "train" for u in updates)
+    r = session.result()
+    assert r["tokens"] == "bpe" and r["chars_per_token"] > 0.4 and r["val_bits_per_char"] > 0
+    gen = app.Generate({"prompt": "€ 第", "length": 5})  # byte-level: any character encodes
+    while not gen.done:
+        gen.advance(1)
+    assert gen.result()["tokens"] == 5
