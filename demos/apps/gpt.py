@@ -38,6 +38,7 @@ EVAL_EVERY = 2.0           # seconds of training between two validation measurem
 SAMPLE_EVERY = 5.0         # seconds of training between two samples
 SAMPLE_TOKENS = 40
 MAX_ACTIVATION_BYTES = 400e6
+MAX_STEP_FLOPS = 3e9       # ~ several seconds per step in the page: beyond it Stop and the plots would lag badly
 BIGRAM_ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0)
 CLIP_NORM = 1.0
 MAX_GENERATE = 500
@@ -154,6 +155,13 @@ class Session:
             self.model = None
         else:
             self.vocab = CharTokens(self.corpus.train + self.corpus.validation)
+        vocab_size = BPE_VOCAB if v["tokens"] == "bpe" else self.vocab.size
+        d, n = v["width"], v["batch"] * v["context"]
+        flops = n * (6 * d * vocab_size + v["layers"] * (72 * d * d + 12 * v["context"] * d))  # forward + backward
+        if flops > MAX_STEP_FLOPS:
+            raise InputError("模型太大：一步训练约需 {:.0f} 亿次浮点运算（上限 {:.0f} 亿），在浏览器里一步就要好几秒。"
+                             "请减小批量、上下文长度、宽度或层数。".format(flops / 1e8, MAX_STEP_FLOPS / 1e8))
+        if v["tokens"] != "bpe":
             self.prepare()
         self.steps = 0
         self.seconds = 0.0

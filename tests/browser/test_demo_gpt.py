@@ -82,6 +82,19 @@ def test_stop_is_prompt_and_keeps_the_model(demo, page):
     stop_promptly(demo, page)
     gen = generate(demo, prompt="数据", length=5)
     assert gen.get_attribute("data-state") == "done"
+    # a long generation stops within a second too
+    gen.locator("[name=length]").fill("500")
+    gen.locator("[data-action=generate]").click()
+    page.wait_for_timeout(1500)
+    assert gen.get_attribute("data-state") == "running"
+    clicked = time.time()
+    gen.locator("[data-action=stop-generate]").click()
+    while gen.get_attribute("data-state") == "running" and time.time() - clicked < 2:
+        time.sleep(0.05)
+    assert gen.get_attribute("data-state") == "idle" and time.time() - clicked < 1.0
+    shown = demo.locator(".gpt-output").inner_text()
+    page.wait_for_timeout(700)
+    assert demo.locator(".gpt-output").inner_text() == shown, "tokens still arrive after Stop"
 
 
 @pytest.mark.parametrize("field, value, words", [

@@ -64,7 +64,7 @@ def test_book_corpus_runs():
 @pytest.mark.parametrize("params,words", [
     ({"context": 10 ** 6}, "上下文长度"), ({"layers": 10 ** 5}, "层数"), ({"width": 30, "heads": 4}, "整数倍"),
     ({"lr": "abc"}, "学习率"), ({"corpus": "pasted", "text": ""}, "空"), ({"corpus": "pasted", "text": "短"}, "太短"),
-    ({"batch": 256, "context": 512, "width": 512, "layers": 8}, "内存"),
+    ({"batch": 256, "context": 512, "width": 512, "layers": 8}, "内存"), ({"width": 512, "layers": 1}, "浮点运算"),
 ])
 def test_bad_settings_are_explained(params, words):
     reply = json.loads(start("bad", "gpt", json.dumps(params)))
