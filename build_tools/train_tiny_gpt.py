@@ -22,8 +22,8 @@ from demos.optim import AdamW, clip_grad_norm  # noqa: E402
 from demos.text import CharVocab, load_corpus  # noqa: E402
 
 OUT = ROOT / "docs" / "models" / "gpt" / "tiny-gpt.npz"
-CONFIG = dict(context=64, d_model=48, n_layers=2, n_heads=4)
-BATCH = 32
+CONFIG = dict(context=256, d_model=48, n_layers=2, n_heads=4)  # a long context: the serving demo times up to 256 positions
+BATCH = 8
 
 
 def main():

@@ -17,11 +17,12 @@ def demo(page, base_url):
 
 
 def test_same_tokens_with_and_without_the_cache(demo):
-    demo.locator("[name=tokens]").fill("50")
+    demo.locator("[name=tokens]").fill("120")
     r = run_to_end(demo)
-    assert r["same_tokens"] and r["tokens"] == 50 and len(r["text"]) == 50
+    assert r["same_tokens"] and r["tokens"] == 120 and len(r["text"]) == 120
     assert r["cache_bytes"] == 2 * r["layers"] * r["heads"] * r["head_dim"] * r["context"] * 4 == r["cache_bytes_measured"]
-    assert r["ms_per_token_no_cache"] > r["ms_per_token_cache"]
+    # at the longest windows, recomputing every position costs more than reading the cache
+    assert r["ms_last_quarter_no_cache"] > r["ms_last_quarter_cache"]
     info = demo.locator(".kv-info").inner_text()
     assert "完全相同" in info and "{:,}".format(r["cache_bytes"]) in info
     assert demo.locator("canvas").first.evaluate(PAINTED) > 0.005
