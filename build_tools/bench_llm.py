@@ -64,6 +64,32 @@ def bench_generation(params, seconds, n_tokens):
     return out
 
 
+def bench_bmm(params, seconds):
+    """Training steps/s with the attention's batched products through einsum (backend.bmm in Pyodide) and np.matmul."""
+    from demos import backend
+    original = backend.bmm
+    out = {"bmm = backend.bmm": bench_training(params, seconds)}
+    backend.bmm = lambda a, b: np.matmul(a, b)
+    try:
+        out["bmm = np.matmul"] = bench_training(params, seconds)
+    finally:
+        backend.bmm = original
+    return out
+
+
+def compare_tokens(params):
+    """One full training run per tokenization (the session's own time budget): the final figures."""
+    from demos.apps import run
+    out = {}
+    for tokens in ("char", "bpe"):
+        reply, _ = run("gpt", dict(params, tokens=tokens), timeout=3600)
+        r = reply.get("result") or {"error": reply.get("message")}
+        out[tokens] = {k: r.get(k) for k in ("steps", "seconds", "val_loss", "bigram_loss", "unigram_loss",
+                                             "seconds_to_bigram", "val_bits_per_char", "bigram_bits_per_char",
+                                             "vocab_size", "error")}
+    return out
+
+
 def bench_paths(seconds):
     """GFLOP/s of the two kinds of product in a GPT step, three ways each."""
     rng = np.random.RandomState(0)
@@ -139,6 +165,8 @@ def main():
     parser.add_argument("--tokens", type=int, default=30, help="tokens per generation run")
     parser.add_argument("--params", default="{}", help="JSON settings of the gpt session (default: its defaults)")
     parser.add_argument("--skip-paths", action="store_true")
+    parser.add_argument("--compare-tokens", action="store_true",
+                        help="also train the demo to its time budget with characters and with BPE, in the page and natively")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -147,6 +175,7 @@ def main():
              ("generation tokens/s", "json.dumps(bench_generation({!r}, {}, {}))".format(params, args.seconds, args.tokens))]
     if not args.skip_paths:
         calls.append(("products GFLOP/s", "json.dumps(bench_paths({}))".format(args.seconds / 3)))
+        calls.append(("training steps/s by attention product", "json.dumps(bench_bmm({!r}, {}))".format(params, args.seconds)))
     native = Native()
     with sync_playwright() as p:
         page = Pyodide(p)
@@ -161,6 +190,12 @@ def main():
                 print("{:<22} {:>10} {:>10} {:>7}".format("", "page", "native", "ratio"))
                 for key in here:
                     print("{:<22} {:>10.3g} {:>10.3g} {:>7.3f}".format(key, there[key], here[key], there[key] / here[key]))
+            if args.compare_tokens:
+                expression = "json.dumps(compare_tokens({!r}))".format(params)
+                for where, side in (("page", page), ("native", native)):
+                    print("\n== characters vs BPE, {} ==".format(where))
+                    for tokens, figures in side.call(expression).items():
+                        print(tokens, json.dumps(figures))
         finally:
             page.close()
 

@@ -3,7 +3,7 @@
     python -m build_tools.train_tiny_gpt [--minutes 4]
 
 Same code as the page (demos/gpt.py, demos/apps/gpt.py's baselines), natively, on the book's corpus with character
-tokens; writes docs/models/tiny-gpt.npz (float16 parameters + the vocabulary as code points, well under 1 MB) and
+tokens; writes docs/models/gpt/tiny-gpt.npz (float16 parameters + the vocabulary as code points, well under 1 MB) and
 prints its validation loss against the unigram and bigram baselines.
 """
 import argparse
@@ -21,15 +21,16 @@ from demos.apps.gpt import bigram_baselines  # noqa: E402
 from demos.optim import AdamW, clip_grad_norm  # noqa: E402
 from demos.text import CharVocab, load_corpus  # noqa: E402
 
-OUT = ROOT / "docs" / "models" / "tiny-gpt.npz"
-CONFIG = dict(context=64, d_model=48, n_layers=2, n_heads=4)
-BATCH = 32
+OUT = ROOT / "docs" / "models" / "gpt" / "tiny-gpt.npz"
+CONFIG = dict(context=256, d_model=48, n_layers=2, n_heads=4)  # a long context: the serving demo times up to 256 positions
+BATCH = 8
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--minutes", type=float, default=4.0)
     parser.add_argument("--corpus", default=str(ROOT / "docs" / "vendor" / "data" / "corpus.json"))
+    parser.add_argument("--out", default=str(OUT))
     args = parser.parse_args()
     corpus = load_corpus(args.corpus)
     vocab = CharVocab(corpus.train + corpus.validation)
@@ -60,9 +61,10 @@ def main():
                 step, loss, val_loss, bigram, unigram), flush=True)
     model.load_state_dict(best_state)
     chars = np.array([ord(c) for c in vocab.chars], dtype=np.int32)
-    gpt.save(model, OUT, vocab_chars=chars)
-    print("wrote {} ({} bytes): {} parameters, validation loss {:.3f} (bigram {:.3f})".format(
-        OUT, OUT.stat().st_size, model.n_params(), best, bigram))
+    out = Path(args.out)
+    gpt.save(model, out, vocab_chars=chars)
+    print("wrote {} ({} bytes): {} parameters, {} steps, validation loss {:.3f} (bigram {:.3f}, unigram {:.3f})".format(
+        out, out.stat().st_size, model.n_params(), step, best, bigram, unigram))
 
 
 if __name__ == "__main__":

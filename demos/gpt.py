@@ -48,7 +48,8 @@ class GPT(Layer):
         E = self.tok.params["W"]
         return backend.matmul(h.reshape(-1, self.d_model), E.T).reshape(h.shape[:-1] + (self.vocab_size,))
 
-    def forward(self, ids, training=True):
+    def forward(self, ids, training=True, last_only=False):
+        """Logits (B, T, V); with ``last_only`` just those of the last position (B, 1, V), all that generation needs."""
         ids = np.asarray(ids)
         t = ids.shape[1]
         if t > self.context:
@@ -57,7 +58,7 @@ class GPT(Layer):
         for block in self.blocks:
             h = block.forward(h, training)
         self._hf = self.ln_f.forward(h, training)
-        return self._logits(self._hf)
+        return self._logits(self._hf[:, -1:] if last_only else self._hf)
 
     def backward(self, dz):
         """dz = dL/dlogits (B, T, V); stores every gradient, returns None (token ids have no gradient)."""
@@ -112,13 +113,15 @@ def _cached_attention(block, x, keys, values, start):
     keys[:, :, start:end] = k
     values[:, :, start:end] = v
     scale = 1.0 / np.sqrt(q.shape[-1])
-    scores = backend.bmm(q, keys[:, :, :end].transpose(0, 1, 3, 2)) * scale
+    # np.matmul, not backend.bmm: for these small batched products Pyodide's np.matmul is many times faster than
+    # its einsum (python -m build_tools.bench_llm, "products"), and generation is made of such small products
+    scores = np.matmul(q, keys[:, :, :end].transpose(0, 1, 3, 2)) * scale
     future = np.arange(end)[None, :] > (start + np.arange(t))[:, None]
     if future.any():
         scores = np.where(future, -np.inf, scores).astype(scores.dtype)
     a = softmax(scores)
     attn.attn = a
-    return attn.o.forward(attn._merge(backend.bmm(a, values[:, :, :end])), False)
+    return attn.o.forward(attn._merge(np.matmul(a, values[:, :, :end])), False)
 
 
 class KVCache:
@@ -184,7 +187,7 @@ class Generator:
             new = ids[self.window + self.cache.length:]
             self.logits = model.forward_cached(np.array([new]), self.cache)[0, -1]
         else:
-            self.logits = model.forward(np.array([ids[self.window:]]), training=False)[0, -1]
+            self.logits = model.forward(np.array([ids[self.window:]]), training=False, last_only=True)[0, -1]
         token = int(self.pick(self.logits))
         ids.append(token)
         return token

@@ -38,6 +38,7 @@ EVAL_EVERY = 2.0           # seconds of training between two validation measurem
 SAMPLE_EVERY = 5.0         # seconds of training between two samples
 SAMPLE_TOKENS = 40
 MAX_ACTIVATION_BYTES = 400e6
+MAX_STEP_FLOPS = 3e9       # ~ several seconds per step in the page: beyond it Stop and the plots would lag badly
 BIGRAM_ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0)
 CLIP_NORM = 1.0
 MAX_GENERATE = 500
@@ -52,11 +53,11 @@ SETTINGS = Settings(
          help="语料选“粘贴的文本”时使用，最多 {} 个字符".format(MAX_PASTED_CHARS)),
     Choice("tokens", "词元", "char", TOKEN_CHOICES),
     Number("layers", "层数", 2, 1, 8, integer=True),
-    Number("heads", "注意力头数", 4, 1, 16, integer=True),
-    Number("width", "宽度（向量维数）", 64, 8, 512, integer=True, help="必须是头数的整数倍"),
-    Number("context", "上下文长度（词元）", 64, 4, 512, integer=True),
+    Number("heads", "注意力头数", 2, 1, 16, integer=True),
+    Number("width", "宽度（向量维数）", 32, 8, 512, integer=True, help="必须是头数的整数倍"),
+    Number("context", "上下文长度（词元）", 32, 4, 512, integer=True),
     Number("batch", "批量大小", 16, 1, 256, integer=True),
-    Number("lr", "学习率", 3e-3, 1e-6, 1.0),
+    Number("lr", "学习率", 0.01, 1e-6, 1.0),
     Number("seconds", "训练时间（秒）", 60, 1, 1800),
     Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True),
 )
@@ -147,7 +148,6 @@ class Session:
         if activations > MAX_ACTIVATION_BYTES:
             raise InputError("模型太大：一步训练约需 {:.0f} MB 内存（上限 {:.0f} MB）。请减小批量、上下文长度、宽度或层数。".format(
                 activations / 1e6, MAX_ACTIVATION_BYTES / 1e6))
-        forget()  # a new run replaces the model; the old one's memory can go
         self.corpus = load_text(v)
         self.rng = np.random.RandomState(v["seed"])
         if v["tokens"] == "bpe":
@@ -155,6 +155,13 @@ class Session:
             self.model = None
         else:
             self.vocab = CharTokens(self.corpus.train + self.corpus.validation)
+        vocab_size = BPE_VOCAB if v["tokens"] == "bpe" else self.vocab.size
+        d, n = v["width"], v["batch"] * v["context"]
+        flops = n * (6 * d * vocab_size + v["layers"] * (72 * d * d + 12 * v["context"] * d))  # forward + backward
+        if flops > MAX_STEP_FLOPS:
+            raise InputError("模型太大：一步训练约需 {:.0f} 亿次浮点运算（上限 {:.0f} 亿），在浏览器里一步就要好几秒。"
+                             "请减小批量、上下文长度、宽度或层数。".format(flops / 1e8, MAX_STEP_FLOPS / 1e8))
+        if v["tokens"] != "bpe":
             self.prepare()
         self.steps = 0
         self.seconds = 0.0
@@ -167,6 +174,7 @@ class Session:
         self.sample = None
         self.done = False
         self._setup_sent = False
+        forget()  # the settings were fine: this run replaces the old model, whose memory can go
 
     def prepare(self):
         """With the vocabulary known: the token ids, the validation windows, the baselines and the model."""
@@ -266,6 +274,11 @@ class Session:
             "seconds_to_bigram": None if self.seconds_to_bigram is None else round(self.seconds_to_bigram, 3),
             "tokens": self.vocab.kind,
             "vocab_size": self.vocab.size,
+            "chars_per_token": len(self.corpus.validation) / len(self.val_ids),
+            # per character, so that character and BPE runs compare: nats/token ÷ ln 2 × tokens/character
+            "val_bits_per_char": None if self.val_loss is None else
+            self.val_loss / math.log(2) * len(self.val_ids) / len(self.corpus.validation),
+            "bigram_bits_per_char": self.bigram / math.log(2) * len(self.val_ids) / len(self.corpus.validation),
             "params": self.model.n_params(),
             "sample": self.sample,
         }

@@ -1,7 +1,7 @@
 """Decoding: the next-token distribution for a prompt, and what temperature, top-k and top-p leave of it.
 
 The model is the GPT trained in the page (demos/apps/gpt.py keeps it), or, when there is none, the small GPT
-bundled with the book (docs/models/tiny-gpt.npz, trained natively by build_tools/train_tiny_gpt.py with the same
+bundled with the book (docs/models/gpt/tiny-gpt.npz, trained natively by build_tools/train_tiny_gpt.py with the same
 code), loaded only when this demo asks for it. The rules themselves are in demos/sampling.py.
 """
 import numpy as np
@@ -13,7 +13,7 @@ from demos.apps.settings import Number, Settings, Text
 from demos.sampling import distribution, entropy, picker
 from demos.text import CharVocab
 
-TINY_MODEL = "../models/tiny-gpt.npz"  # relative to vendor/ (the page fetches it into the same place)
+TINY_MODEL = "../models/gpt/tiny-gpt.npz"  # relative to vendor/ (the page fetches it into the same place)
 SHOWN = 20  # bars: the most probable tokens before filtering
 SAMPLE_TOKENS = 20
 
@@ -46,7 +46,7 @@ def tiny_model():
         try:
             model, extra = gpt_core.load(asset_path(TINY_MODEL))
         except (OSError, ValueError, KeyError):
-            raise InputError("内置的小模型（models/tiny-gpt.npz）没有加载成功，请刷新页面后重试。")
+            raise InputError("内置的小模型（models/gpt/tiny-gpt.npz）没有加载成功，请刷新页面后重试。")
         _tiny["model"], _tiny["vocab"] = model, TinyVocab(extra["vocab_chars"])
     return _tiny["model"], _tiny["vocab"]
 

@@ -64,7 +64,7 @@ def test_book_corpus_runs():
 @pytest.mark.parametrize("params,words", [
     ({"context": 10 ** 6}, "上下文长度"), ({"layers": 10 ** 5}, "层数"), ({"width": 30, "heads": 4}, "整数倍"),
     ({"lr": "abc"}, "学习率"), ({"corpus": "pasted", "text": ""}, "空"), ({"corpus": "pasted", "text": "短"}, "太短"),
-    ({"batch": 256, "context": 512, "width": 512, "layers": 8}, "内存"),
+    ({"batch": 256, "context": 512, "width": 512, "layers": 8}, "内存"), ({"width": 512, "layers": 1}, "浮点运算"),
 ])
 def test_bad_settings_are_explained(params, words):
     reply = json.loads(start("bad", "gpt", json.dumps(params)))
@@ -107,7 +107,27 @@ def test_generate_streams_tokens_with_the_kept_model_and_rejects_bad_input():
                           ({"prompt": "第", "top_p": 0}, "top-p"), ({"prompt": "第", "top_p": 1.5}, "top-p")]:
         reply = json.loads(start("g", "gpt:Generate", json.dumps(params)))
         assert reply["state"] == "error" and words in reply["message"], params
-    assert app.trained() is session  # bad input leaves the trained model in place
+    for params in ({"context": 10 ** 6}, {"corpus": "pasted", "text": ""}):
+        assert json.loads(start("t", "gpt", json.dumps(params)))["state"] == "error"
+    assert app.trained() is session  # bad input, for generating or for training, leaves the trained model in place
     reply = json.loads(start("f", "gpt:Forget", "{}"))
     assert reply["state"] == "running" and json.loads(advance("f", 0.1))["state"] == "done"
     assert app.trained() is None
+
+
+def test_bpe_tokens_learn_merges_in_slices_then_train_and_generate_any_text():
+    from demos.text import load_corpus
+    text = load_corpus().train[:4000]
+    session = app.Session(dict(SMALL, text=text, tokens="bpe", seconds=2))
+    first = session.advance(0.001)
+    assert first["phase"] == "tokenizer" and session.model is None
+    updates = finish(session)
+    assert session.vocab.kind == "bpe" and session.vocab.size == app.BPE_VOCAB
+    assert session.vocab.decode(session.train_ids) == session.corpus.train
+    assert any(u.get("phase") == "train" for u in updates)
+    r = session.result()
+    assert r["tokens"] == "bpe" and r["chars_per_token"] > 0.4 and r["val_bits_per_char"] > 0
+    gen = app.Generate({"prompt": "€ 第", "length": 5})  # byte-level: any character encodes
+    while not gen.done:
+        gen.advance(1)
+    assert gen.result()["tokens"] == 5

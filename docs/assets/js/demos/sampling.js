@@ -52,7 +52,7 @@ export function mount(el) {
 
   demo.trainable({
     session: "sampling",
-    assets: ["../models/tiny-gpt.npz"],
+    assets: ["../models/gpt/tiny-gpt.npz"],
     labels: { train: "计算分布" },
     onStart: clear,
     onDone(r) {
