@@ -121,6 +121,10 @@ def vendor_static():
         copy(NODE / "katex" / "dist" / name, VENDOR / "katex" / name)
     for font in (NODE / "katex" / "dist" / "fonts").glob("*.woff2"):
         copy(font, VENDOR / "katex" / "fonts" / font.name)
+    # protobufjs and ONNX's own schema: the page writes .onnx files with them (docs/assets/js/onnx-export.js)
+    copy(NODE / "protobufjs" / "dist" / "protobuf.min.js", VENDOR / "protobuf" / "protobuf.min.js")
+    import onnx
+    copy(Path(onnx.__file__).parent / "onnx.proto", VENDOR / "protobuf" / "onnx.proto")
 
 
 def main(argv=None):

@@ -75,6 +75,25 @@ class Adam(Optimizer):
         param -= self.lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, 2019):
+
+    θ ← θ - η (m̂ / (√v̂ + ε) + λ θ)
+
+    The decay λ θ is applied to the parameter directly, not added to the gradient, so Adam's per-parameter scaling
+    does not weaken it. Only matrices (ndim ≥ 2: weights, embeddings) decay; biases and LayerNorm gains do not.
+    """
+
+    def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):
+        super().__init__(lr, beta1, beta2, eps)
+        self.weight_decay = weight_decay
+
+    def update(self, key, param, grad):
+        if self.weight_decay and param.ndim >= 2:
+            param *= 1 - self.lr * self.weight_decay
+        super().update(key, param, grad)
+
+
 OPTIMISERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
 
 
