@@ -74,6 +74,13 @@ def image_bytes(images):
     return base64.b64encode(np.round(np.clip(images, 0, 1) * 255).astype(np.uint8).tobytes()).decode("ascii")
 
 
+_trained = None  # the model of the last finished run (the page can download it: model_export.py)
+
+
+def trained_model():
+    return _trained
+
+
 class Session:
     """Train a classifier of the digits on minibatches until the epochs are done or the time budget is spent.
 
@@ -193,6 +200,8 @@ class Session:
                 "predicted": self.predictions[shown], "label": self.y_test[shown]}
 
     def result(self):
+        global _trained
+        _trained = self.model
         return {
             "test_accuracy": self.test_accuracy,
             "train_accuracy": self.train_accuracy,

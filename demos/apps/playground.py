@@ -78,6 +78,13 @@ def grid_points(extent, size=GRID):
     return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
 
 
+_trained = None  # the model of the last finished run (the page can download it: model_export.py)
+
+
+def trained_model():
+    return _trained
+
+
 class Session:
     def __init__(self, params):
         v = SETTINGS.read(params)
@@ -161,6 +168,8 @@ class Session:
         return {"label": probs.argmax(axis=1), "confidence": np.round(probs.max(axis=1).astype(np.float64), 2)}
 
     def result(self):
+        global _trained
+        _trained = self.model
         return dict(
             self.measure(),
             dataset=self.dataset,

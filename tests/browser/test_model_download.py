@@ -80,3 +80,35 @@ def test_weights_download_and_come_back_and_a_bad_file_is_refused(trained, page,
         panel.locator("[data-action=download-onnx]").click()
     assert wait_panel(panel, page) == "done"
     assert json.loads(panel.get_attribute("data-result"))["equal"]
+
+
+@pytest.mark.parametrize("path, demo_id, settings, params", [
+    ("concepts/neural-networks/", "playground", {"dataset": "xor", "target": "0.9"}, 16 * 2 + 16 + 16 * 16 + 16 + 16 * 2 + 2),
+    ("math/backprop/", "mnist-mlp", {}, None),
+])
+def test_the_mlp_demos_export_what_they_trained(page, base_url, tmp_path, path, demo_id, settings, params):
+    """The playground's and the MNIST MLP's trained networks go out as ONNX that the page, the checker and native
+    ONNX Runtime all agree on."""
+    demo = open_demo(page, base_url, path, demo_id)
+    for name, value in settings.items():
+        field = demo.locator("[name={}]".format(name))
+        if field.evaluate("el => el.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+    run_to_end(demo, timeout=300)
+    panel = demo.locator(".model-export")
+    with page.expect_download(timeout=120000) as info:
+        panel.locator("[data-action=download-onnx]").click()
+    out = tmp_path / "model.onnx"
+    info.value.save_as(out)
+    assert wait_panel(panel, page) == "done", panel.locator(".model-export-error").inner_text()
+    assert json.loads(panel.get_attribute("data-result"))["max_abs_diff"] <= 1e-4
+    model = onnx.load(str(out))
+    onnx.checker.check_model(model, full_check=True)
+    if params is not None:  # the default playground network, 2 -> 16 -> 16 -> 2
+        assert sum(int(np.prod(t.dims)) for t in model.graph.initializer) == params
+    sample = json.loads(panel.get_attribute("data-sample"))
+    decode = lambda t: np.frombuffer(base64.b64decode(t["data"]), t["dtype"]).reshape(t["shape"])  # noqa: E731
+    native = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"]).run(None, {"x": decode(sample["input"])})[0]
+    np.testing.assert_allclose(native, decode(sample["output"]), atol=1e-4)

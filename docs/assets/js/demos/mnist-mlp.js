@@ -2,6 +2,7 @@
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { decodeBytes, figure, gallery, paintGray, pixelCanvas } from "../views/digit-images.js";
+import { addModelDownloads } from "../onnx-export.js";
 
 export function mount(el) {
   const demo = new Demo(el, {
@@ -63,4 +64,5 @@ export function mount(el) {
       + (r.seconds_to_95 === null ? "测试集准确率没有达到 95%。" : `测试集准确率在第 ${r.seconds_to_95.toFixed(1)} 秒首次达到 95%。`),
     onReset: clear,
   });
+  addModelDownloads(demo, "mnist-mlp"); // the trained network as .npz and as ONNX, run again by ONNX Runtime Web
 }

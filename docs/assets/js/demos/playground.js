@@ -3,6 +3,7 @@
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
 import { BoundaryMap } from "./playground-plot.js";
+import { addModelDownloads } from "../onnx-export.js";
 
 const HASH_KEY = "playground";
 /** "#playground=dataset:spiral,layers:16-16" -> {dataset: "spiral", layers: "16-16"} (unknown keys ignored). */
@@ -79,6 +80,7 @@ export function mount(el) {
         + "试试更多神经元、换个激活函数或调整学习率。"),
     onReset: clear,
   });
+  addModelDownloads(demo, "playground"); // the trained network as .npz and as ONNX, run again by ONNX Runtime Web
   // an old link (#playground=...) fills the controls like a new one (?playground.<name>=...)
   const old = parseHash(location.hash, Object.keys(inputs));
   if (old) demo.fillFromLink(`?${new URLSearchParams(Object.entries(old).map(([k, v]) => [`${HASH_KEY}.${k}`, v]))}`);
