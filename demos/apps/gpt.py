@@ -80,6 +80,11 @@ def trained():
     return _trained
 
 
+def trained_model():
+    """The last trained GPT (what the page can download: model_export.py), or None."""
+    return None if _trained is None else _trained.model
+
+
 class BPETokens:
     """Byte-level BPE (demos/bpe.py) learned on the training text, one merge per ``step()`` so that learning it
     runs in time slices like the training."""

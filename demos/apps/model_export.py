@@ -25,15 +25,12 @@ NO_MODEL = "还没有训练好的模型：请先点“训练”，等训练结�
 
 def trained_model(demo):
     """The model that the demo's last training left in Python, or InputError. A session module offers it as
-    ``trained_model()`` (the gpt demo: ``trained()``, its last Session)."""
+    ``trained_model()``."""
     try:
         module = importlib.import_module("demos.apps." + str(demo).replace("-", "_"))
     except ImportError:
         module = None
-    if demo == "gpt" and module is not None:
-        session = module.trained()
-        model = None if session is None else session.model
-    elif module is not None and hasattr(module, "trained_model"):
+    if module is not None and hasattr(module, "trained_model"):
         model = module.trained_model()
     else:
         raise InputError("这个演示没有可以导出的模型：{}".format(demo))

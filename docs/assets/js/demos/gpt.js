@@ -2,6 +2,7 @@
 // (Python: demos/apps/gpt.py, model demos/gpt.py). The page only draws; every number comes from Python.
 import { Demo, h, runSession } from "../demo-kit.js";
 import { LineChart } from "../plot.js";
+import { addModelDownloads } from "../onnx-export.js";
 
 const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
 const fmt = (x, digits = 3) => (x === null || x === undefined ? "—" : Number(x).toFixed(digits));
@@ -169,4 +170,5 @@ export function mount(el) {
       runSession("gpt:Forget", {}).done.catch(() => {});
     },
   });
+  addModelDownloads(demo, "gpt"); // the trained GPT as .npz and as ONNX, run again by ONNX Runtime Web
 }
