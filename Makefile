@@ -45,6 +45,9 @@ cnn: vendor
 # In-browser vs native speed and latency figures (printed as ratios; see README).
 bench: build
 	$(PY) -m build_tools.bench
+	$(PY) -m build_tools.bench_llm
+	$(PY) -m build_tools.bench_matmul
+	$(PY) -m demos.rag_eval
 
 # Lighthouse (mobile) and html-validate on a few pages and on a plain MkDocs Material page; not part of `make test`.
 audit: build
