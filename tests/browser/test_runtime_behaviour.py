@@ -1,5 +1,6 @@
 """How the in-page runtime behaves: the same code gives the same numbers as native NumPy, the page stays
-responsive while a model trains, and repeated runs do not grow memory without bound."""
+responsive while a model trains, repeated runs do not grow memory without bound, and what the reader runs in the code
+cell cannot reach the other demos."""
 import json
 
 import pytest
@@ -98,3 +99,54 @@ def test_a_long_run_never_blocks_the_page_and_focus_follows_the_buttons(regressi
     # the machine may be shared, so a beat can come late for reasons outside the page; the page's own tasks cannot
     assert len(gaps) > 200 and gaps[int(0.9 * len(gaps))] < 100
     assert all(d < 200 for d in long_tasks), long_tasks
+
+
+FORGE = """import json, js
+import numpy
+import demos.backend
+
+numpy.dot = numpy.matmul = numpy.einsum = lambda *args, **kwargs: 0.0
+demos.backend.matmul = lambda a, b: 1 / 0
+# messages dressed as the regression demo's updates, for every session id the page could have given it
+for a in range(1, 30):
+    for b in range(1, 200):
+        forged = json.dumps({"type": "update", "id": "regression-%d-%d" % (a, b), "state": "error",
+                             "message": "FORGED by the code cell"})
+        js.postMessage(js.JSON.parse(forged))
+        js.self.postMessage(js.JSON.parse(forged))
+js.postMessage(js.JSON.parse(json.dumps({"type": "boot-error", "message": "FORGED boot"})))
+print("forged", numpy.dot(1, 2))
+"""
+
+
+def test_the_code_cell_cannot_reach_the_other_demos(regression, page):
+    """The code cell runs in a worker of its own: replacing NumPy or `demos` functions there, or posting messages
+    that look like another demo's, changes nothing for the regression demo on the same page."""
+    settings = {"lr": 0.01, "epochs": 150, "hidden": 16, "seed": 3}
+    native = run("regression", settings)[0]["result"]
+    assert train(regression, **settings)["loss"] == pytest.approx(native["loss"], rel=1e-3)
+
+    cell = page.locator('[data-demo="code"]')
+    cell.scroll_into_view_if_needed()
+    area = cell.locator("textarea")
+    page.wait_for_function("el => el.value.includes('def train(')", arg=area.element_handle(), timeout=120000)
+    regression.locator("input[name=epochs]").fill("100000")
+    regression.locator("[data-action=train]").click()
+    wait_for_state(regression, {"running"}, timeout=30)
+
+    area.focus()
+    cell.locator(".cm-content").wait_for(timeout=30000)
+    page.keyboard.press("Control+A")
+    page.keyboard.insert_text(FORGE)
+    cell.locator("[data-action=train]").click()
+    assert wait_for_state(cell, {"done", "error"}, timeout=60) == "done"
+    assert json.loads(cell.get_attribute("data-result"))["output"] == "forged 0.0\n"  # the code did run
+    page.wait_for_timeout(1000)
+    assert regression.get_attribute("data-state") == "running", regression.locator(".demo-error").inner_text()
+    assert "FORGED" not in regression.inner_text()
+    regression.locator("[data-action=stop]").click()
+    wait_for_state(regression, {"idle"}, timeout=1)
+
+    # NumPy and demos in the demos' worker are untouched: the same run gives the same loss as before
+    assert train(regression, **settings)["loss"] == pytest.approx(native["loss"], rel=1e-3)
+    assert "FORGED" not in " ".join(page.locator(".demo-error, .demo-status").all_inner_texts())
