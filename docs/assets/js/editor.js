@@ -75,6 +75,9 @@ export class CodeEditor {
     this.textarea.hidden = true;
     this.textarea.after(this.view.dom);
     this.view.dom.dataset.editor = "codemirror";
+    for (const label of this.textarea.labels || []) {
+      label.addEventListener("click", (event) => { event.preventDefault(); this.view.focus(); });
+    }
     if (focused) this.view.focus();
   }
 
