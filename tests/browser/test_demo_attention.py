@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from support import open_demo, run_to_end, wait_for_state
+from support import open_demo, run_to_end, stop_promptly, wait_for_state
 
 pytestmark = pytest.mark.browser
 PAGE = "concepts/transformer/"
@@ -56,15 +56,12 @@ def test_stop_and_reset(demo, page):
     demo.locator("input[name=steps]").fill("5000")
     demo.locator("[data-action=train]").click()
     wait_for_state(demo, {"running"}, timeout=240)
-    page.wait_for_timeout(1500)
+    deadline = time.time() + 60  # the first picture comes with the first slice (later on a busy machine)
+    while heatmap(demo).evaluate(PAINTED) <= 0.1 and time.time() < deadline:
+        page.wait_for_timeout(250)
     assert heatmap(demo).evaluate(PAINTED) > 0.1
-    clicked = time.time()
-    demo.locator("[data-action=stop]").click()
-    wait_for_state(demo, {"idle"}, timeout=1)
-    assert time.time() - clicked < 1.0
-    status = demo.locator(".demo-status").inner_text()
-    page.wait_for_timeout(800)
-    assert demo.locator(".demo-status").inner_text() == status
+    assert demo.get_attribute("data-state") == "running"
+    stop_promptly(demo, page)
     started = time.time()
     page.evaluate("1 + 1")
     assert time.time() - started < 0.5
@@ -81,7 +78,7 @@ def test_stop_and_reset(demo, page):
 @pytest.mark.parametrize("field, value, words", [
     ("lr", "0", "学习率"), ("lr", "abc", "学习率"), ("lr", "NaN", "学习率"),
     ("d_model", "100000", "d_model"),
-    ("example", "1 2 3", "示例序列"), ("example", "9 9 9 9 9 9", "示例序列"),
+    ("example", "1 2 3", "要有 6 个数"), ("example", "9 9 9 9 9 9", "0 到 7 的整数"),
     ("lr", "10", "发散"),
 ])
 def test_bad_settings_are_explained_and_the_demo_recovers(demo, field, value, words):

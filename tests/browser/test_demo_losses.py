@@ -71,7 +71,7 @@ def test_stop_and_reset(demo, page):
     assert "—" in demo.locator("tbody").inner_text()
 
 
-@pytest.mark.parametrize("value, words", [("abc", "类别数"), ("1", "不能小于 2"), ("2.5", "整数")])
+@pytest.mark.parametrize("value, words", [("abc", "类别数"), ("1", "2 到 10 之间"), ("２.５", "整数")])
 def test_bad_class_count_is_explained(demo, value, words):
     demo.locator("input[name=classes]").fill(value)
     demo.locator("[data-action=train]").click()

@@ -111,7 +111,7 @@ def test_bad_settings_are_explained(demo):
     for field, value, words in BAD:
         demo.locator("input[name={}]".format(field)).fill(value)
         demo.locator("[data-action=train]").click()
-        assert wait_for_state(demo, {"error", "running"}, timeout=120) == "error", (field, value)
+        assert wait_for_state(demo, {"error", "done"}, timeout=120) == "error", (field, value)
         assert error.is_visible() and words in error.inner_text(), (field, value, error.inner_text())
         demo.locator("input[name={}]".format(field)).fill(GOOD[field])
     # plain SGD at lr 10 blows up: the run is stopped and explained

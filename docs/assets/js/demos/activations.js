@@ -2,7 +2,7 @@
 // Python computes both curves on a grid once; moving x only looks values up on that grid.
 import { Demo, h } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
-import { dragToSet, drawChart, gridIndex } from "../views/cursor.js";
+import { dragToSet, drawChart, gridIndex, valueTable } from "../views/cursor.js";
 
 const FUNCTIONS = [
   { key: "sigmoid", name: "sigmoid", color: COLORS[0] },
@@ -20,17 +20,11 @@ export function mount(el) {
   });
   const inputs = demo.addSettings();
   const slider = inputs.x;
-  const rows = {};
-  const tbody = h("tbody");
-  for (const f of FUNCTIONS) {
-    const value = h("td"), slope = h("td");
-    rows[f.key] = { value, slope };
-    tbody.append(h("tr", {}, h("td", { style: `color:${f.color};font-weight:700` }, f.name), value, slope));
-  }
+  const numbers = valueTable(FUNCTIONS, ["函数", "f(x)", "f′(x)"]);
   const xCell = h("span", {}, slider.value);
   const readout = h("div", { class: "demo-readout", "aria-live": "polite" },
     h("p", {}, "x = ", xCell),
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "函数"), h("th", {}, "f(x)"), h("th", {}, "f′(x)"))), tbody));
+    numbers.table);
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(readout, plots);
   const valueChart = new LineChart(plots, { xRange: [-6, 6], yRange: [-1.2, 6], xLabel: "x", yLabel: "f(x)", label: "激活函数的值" });
@@ -53,7 +47,7 @@ export function mount(el) {
     if (!grid) {
       drawChart(valueChart, []);
       drawChart(slopeChart, []);
-      for (const f of FUNCTIONS) { rows[f.key].value.textContent = "—"; rows[f.key].slope.textContent = "—"; }
+      for (const f of FUNCTIONS) numbers.show(f.key, null);
       return;
     }
     const at = valuesAt(x);
@@ -61,10 +55,7 @@ export function mount(el) {
     const dots = (k) => FUNCTIONS.map((f) => ({ x: [at.x], y: [at.values[f.key][k]], points: true, color: f.color }));
     drawChart(valueChart, [...curve("f"), ...dots(0)], { marker: { x: at.x } });
     drawChart(slopeChart, [...curve("df"), ...dots(1)], { marker: { x: at.x } });
-    for (const f of FUNCTIONS) {
-      rows[f.key].value.textContent = fmt(at.values[f.key][0]);
-      rows[f.key].slope.textContent = fmt(at.values[f.key][1]);
-    }
+    for (const f of FUNCTIONS) numbers.show(f.key, at.values[f.key], fmt);
     // After the computation the element's data-result follows the reader's x (same lookup as the table).
     if (result && el.dataset.state === "done") el.dataset.result = JSON.stringify(Object.assign({}, result, at));
   };

@@ -3,7 +3,7 @@
 // moving z only looks values up on that grid.
 import { Demo, h, pct } from "../demo-kit.js";
 import { LineChart, COLORS } from "../plot.js";
-import { dragToSet, drawChart, gridIndex } from "../views/cursor.js";
+import { dragToSet, drawChart, gridIndex, valueTable } from "../views/cursor.js";
 
 const LOSSES = [
   { key: "mse", name: "MSE（对概率）", short: "MSE", color: COLORS[0] },
@@ -22,17 +22,11 @@ export function mount(el) {
   });
   const inputs = demo.addSettings();
   const slider = inputs.z;
-  const rows = {};
-  const tbody = h("tbody");
-  for (const l of LOSSES) {
-    const value = h("td"), grad = h("td");
-    rows[l.key] = { value, grad };
-    tbody.append(h("tr", {}, h("td", { style: `color:${l.color};font-weight:700` }, l.name), value, grad));
-  }
+  const numbers = valueTable(LOSSES, ["损失", "L", "dL/dz"]);
   const where = h("p", {});
   const verdict = h("p", {});
   const readout = h("div", { class: "demo-readout", "aria-live": "polite" }, where,
-    h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "损失"), h("th", {}, "L"), h("th", {}, "dL/dz"))), tbody),
+    numbers.table,
     verdict);
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(readout, plots);
@@ -69,7 +63,7 @@ export function mount(el) {
       verdict.textContent = "";
       drawChart(lossChart, []);
       drawChart(gradChart, []);
-      for (const l of LOSSES) { rows[l.key].value.textContent = "—"; rows[l.key].grad.textContent = "—"; }
+      for (const l of LOSSES) numbers.show(l.key, null);
       return;
     }
     const at = valuesAt(z);
@@ -78,10 +72,7 @@ export function mount(el) {
     const dots = (k) => LOSSES.map((l) => ({ x: [at.z], y: [at.values[l.key][k]], points: true, color: l.color }));
     drawChart(lossChart, [...curve("loss"), ...dots(0)], { marker: { x: at.z } });
     drawChart(gradChart, [...curve("grad"), ...dots(1)], { marker: { x: at.z } });
-    for (const l of LOSSES) {
-      rows[l.key].value.textContent = fmt(at.values[l.key][0]);
-      rows[l.key].grad.textContent = fmt(at.values[l.key][1]);
-    }
+    for (const l of LOSSES) numbers.show(l.key, at.values[l.key], fmt);
     verdict.textContent = explain(at);
     if (result && el.dataset.state === "done") el.dataset.result = JSON.stringify(Object.assign({}, result, at));
   };

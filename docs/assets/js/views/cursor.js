@@ -1,7 +1,8 @@
 // A movable x shared by a range slider and line charts: dragging on a chart (mouse, touch or pen) moves the
 // slider, the slider itself works with the keyboard. Values are looked up on the grid Python computed; the
 // slider's step is the grid's step, so every x is a grid point and no interpolation is needed.
-// Used by the activations and losses demos.
+// Used by the activations and losses demos, with the table of values at x.
+import { h } from "../demo-kit.js";
 
 /** Index of the grid point for x (grid = {min, step, length}). */
 export function gridIndex(grid, x) {
@@ -43,4 +44,18 @@ export function dragToSet(charts, input) {
 /** Draw a LineChart and remember its pixel mapping for dragToSet. */
 export function drawChart(chart, series, extra) {
   chart.map = chart.draw(series, extra);
+}
+
+/** A table with one coloured row per curve ({key, name, color}) and two value columns. Returns {table, show}:
+ *  show(key, [a, b], fmt) fills a row, show(key, null) blanks it. */
+export function valueTable(items, headings) {
+  const cells = {};
+  const tbody = h("tbody");
+  for (const item of items) {
+    cells[item.key] = [h("td"), h("td")];
+    tbody.append(h("tr", {}, h("td", { style: `color:${item.color};font-weight:700` }, item.name), ...cells[item.key]));
+  }
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", {}, t)))), tbody);
+  const show = (key, pair, fmt) => cells[key].forEach((cell, i) => { cell.textContent = pair ? fmt(pair[i]) : "—"; });
+  return { table, show };
 }
