@@ -7,7 +7,8 @@ Profiles (see mkdocs.yml `extra.runtime_profile` and $BOOK_RUNTIME):
   cdn      Pyodide 314 (Python 3.14) core self-hosted; NumPy comes from the official Pyodide CDN for that exact
            version. Our wheel is registered in a copy of pyodide-lock.json so NumPy resolves as its dependency.
 
-Also builds the `demos` wheel (the NumPy core and demo sessions the pages run) into docs/vendor/py/.
+Also builds the `demos` wheel (the NumPy core and demo sessions the pages run) into docs/vendor/py/, and bundles the
+code cell's editor (CodeMirror 6, Python mode) with esbuild into one ES module, docs/vendor/codemirror/codemirror.js.
 Only what the pages use is copied; copying is skipped for files that are already up to date.
 """
 import argparse
@@ -127,6 +128,29 @@ def vendor_static():
     copy(Path(onnx.__file__).parent / "onnx.proto", VENDOR / "protobuf" / "onnx.proto")
 
 
+# What docs/assets/js/editor.js takes from CodeMirror; esbuild bundles it into one ES module.
+CODEMIRROR_ENTRY = """
+export { EditorState } from "@codemirror/state";
+export { EditorView, keymap, lineNumbers, highlightActiveLine, highlightActiveLineGutter, drawSelection } from "@codemirror/view";
+export { defaultKeymap, history, historyKeymap, indentWithTab } from "@codemirror/commands";
+export { bracketMatching, defaultHighlightStyle, indentOnInput, indentUnit, syntaxHighlighting } from "@codemirror/language";
+export { python } from "@codemirror/lang-python";
+"""
+
+
+def bundle_codemirror():
+    """Bundle the editor into VENDOR/codemirror/codemirror.js (minified ES module, no other file)."""
+    esbuild = NODE / ".bin" / "esbuild"
+    if not esbuild.exists():
+        sys.exit("vendor: {} is missing; run `npm ci` first".format(esbuild.relative_to(ROOT)))
+    out = VENDOR / "codemirror" / "codemirror.js"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([str(esbuild), "--bundle", "--format=esm", "--minify", "--target=es2020", "--log-level=warning",
+                    "--sourcefile=codemirror-entry.js", "--outfile=" + str(out)],
+                   input=CODEMIRROR_ENTRY.encode(), cwd=ROOT, check=True)  # imports resolve from ROOT/node_modules
+    return out
+
+
 def main(argv=None):
     global VENDOR
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -148,6 +172,7 @@ def main(argv=None):
                         "sha256": hashlib.sha256(wheel_bytes).hexdigest()}
     runtime["download"].append({"path": "py/" + wheel.name, "bytes": len(wheel_bytes)})
     vendor_static()
+    bundle_codemirror()
     (VENDOR / "runtime.json").write_text(json.dumps(runtime, indent=2) + "\n")
     total = sum(e["bytes"] for e in runtime["download"])
     print("vendor: {} profile, Pyodide {}, {:.1f} MB for the Python runtime".format(

@@ -220,18 +220,19 @@ export class Demo {
     io.observe(this.el);
   }
 
-  /** Boot the shared runtime, showing stage and bytes in this demo's status line. */
+  /** Boot the runtime that runs this demo's sessions, showing stage and bytes in this demo's status line. */
   async bootRuntime() {
-    if (bootInfo()) return bootInfo();
+    const session = this.handlers?.session;
+    if (bootInfo(session)) return bootInfo(session);
     const unwatch = watchBoot((msg) => {
       if (msg.type !== "boot-progress") return;
       if (this.el.dataset.state !== "loading") return;
       if (msg.stage === "download") this.status(`正在下载 Python 运行环境：${mb(msg.loaded)} / ${mb(msg.total)} MB`);
       else if (msg.stage === "start") this.status("正在启动 Python……");
       else if (msg.stage === "packages") this.status("正在加载 NumPy 和本书的代码……");
-    });
+    }, session);
     try {
-      return await python();
+      return await python(session);
     } finally {
       unwatch();
     }
@@ -318,7 +319,8 @@ export class Demo {
 
   stopSession() {
     if (!this.sessionId) return false;
-    stopSession(this.sessionId);
+    // Python stuck in one long call does not answer: the bridge restarts its worker and the reader is told here
+    stopSession(this.sessionId, true, (message) => { if (!this.sessionId) this.status(message); });
     this.sessionId = null;
     return true;
   }

@@ -7,7 +7,8 @@
 //               {type: "stop", id}
 // Messages out: {type: "boot-progress", stage, loaded, total}
 //               {type: "ready", python, numpy, seconds}  |  {type: "boot-error", message}
-//               {type: "update", id, state, progress, result, message}   (state: running | done | error)
+//               {type: "update", id, state, progress, result, message}   (state: running | done | error | stopped)
+//               {type: "stop-ack", id}   at once on a Stop: the page restarts a worker that does not answer
 //
 // Training runs in time slices (SLICE seconds of Python at a time) so that a Stop message is seen between slices.
 
@@ -20,6 +21,7 @@ let advance = null;
 let startFn = null;
 let stopFn = null;
 const sessions = new Map(); // id -> {stopRequested}
+const stoppedEarly = new Set(); // Stop arrived while the session was still starting
 const fetchedAssets = new Set();
 let vendor = "";
 let scheduling = false;
@@ -165,13 +167,18 @@ self.onmessage = async (event) => {
       await booting;
       await fetchAssets(msg.assets);
       const state = send(msg.id, startFn(msg.id, msg.session, JSON.stringify(msg.params)));
-      if (state === "running") {
+      if (state === "running" && stoppedEarly.delete(msg.id)) {
+        stopFn(msg.id);
+        post({ type: "update", id: msg.id, state: "stopped" });
+      } else if (state === "running") {
         sessions.set(msg.id, { stopRequested: false, slices: 0 });
         schedule();
       }
     } else if (msg.type === "stop") {
+      post({ type: "stop-ack", id: msg.id });
       const s = sessions.get(msg.id);
       if (s) s.stopRequested = true;
+      else stoppedEarly.add(msg.id);
     }
   } catch (err) {
     if (msg.type === "boot") {

@@ -1,8 +1,8 @@
-// Demo: a code cell. The reader edits a book example (demos/examples/<name>.py) and runs it in the page's Python;
-// what it prints streams into the output below (Python: demos/apps/code.py).
+// Demo: a code cell. The reader edits a book example (demos/examples/<name>.py) and runs it in a Python worker of
+// the code cell's own (the other demos' Python is out of its reach); what it prints streams into the output below
+// (Python: demos/apps/code.py). The editor (editor.js) is a plain text box until the reader reaches for it.
 import { Demo, h } from "../demo-kit.js";
-
-const INDENT = "    ";
+import { CodeEditor } from "../editor.js";
 
 // The example's source comes from the Python package (the page holds no copy of it): a run of the "code" session
 // with action "load", on a Demo that is never attached to the page, so this demo's own state stays idle.
@@ -33,17 +33,19 @@ export function mount(el) {
   demo.addSettings();
 
   const editorId = `${demo.id}-code`;
-  const editor = h("textarea", {
+  const area = h("textarea", {
     id: editorId, rows: 18, spellcheck: "false", autocapitalize: "off", autocomplete: "off", wrap: "off",
     placeholder: example ? "正在加载示例代码（第一次需要下载 Python 运行环境，请稍候）……" : "在这里输入 Python 代码",
   });
-  Object.assign(editor.style, {
+  Object.assign(area.style, {
     width: "100%", boxSizing: "border-box", fontFamily: "var(--md-code-font-family, monospace)",
     fontSize: "0.75rem", lineHeight: "1.45", tabSize: "4", whiteSpace: "pre", resize: "vertical",
   });
-  const editorField = h("div", { class: "demo-field" }, h("label", { for: editorId }, "代码（可编辑）"), editor);
+  const editorField = h("div", { class: "demo-field" }, h("label", { for: editorId }, "代码（可编辑）"), area);
   editorField.style.marginBottom = "0.5rem";
   el.insertBefore(editorField, demo.controlsEl);
+  const run = () => { if (!demo.trainBtn.disabled) demo.train(); };
+  const editor = new CodeEditor(area, { onRun: run, label: "代码（可编辑）" });
 
   const output = h("pre", { class: "demo-output", role: "log", "aria-label": "运行输出" });
   output.hidden = true;
@@ -109,20 +111,8 @@ export function mount(el) {
     write(`${output.textContent && !output.textContent.endsWith("\n") ? "\n" : ""}（已停止）\n`, "#888");
   });
 
-  editor.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
-      event.preventDefault();
-      if (!demo.trainBtn.disabled) demo.train();
-      return;
-    }
-    if (event.key === "Escape") { editor.dataset.tabLeaves = "1"; return; }
-    if (event.key === "Tab" && !event.shiftKey && !editor.dataset.tabLeaves) {
-      event.preventDefault();
-      editor.setRangeText(INDENT, editor.selectionStart, editor.selectionEnd, "end");
-      return;
-    }
-    delete editor.dataset.tabLeaves;
-  });
+  // Run is intent too: the editor loads while the code runs (what runs is the text as it is now)
+  demo.trainBtn.addEventListener("click", () => editor.upgrade());
 
   if (example) {
     const io = new IntersectionObserver((entries) => {
