@@ -18,13 +18,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-try:  # the launcher and server moved to build_tools/browser.py; older trees keep them in tests/support.py
-    from build_tools.browser import launch, serve  # noqa: F401
-except ImportError:
-    from support import launch, serve  # noqa: E402
+from build_tools.browser import launch, serve
 
 MEASURE = r'''
 import json, time

@@ -19,10 +19,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from build_tools.bench_llm import BOOT, launch, serve  # noqa: E402
+from build_tools.bench_llm import BOOT, launch, serve
 
 MEASURE = r'''
 import json, time

@@ -7,19 +7,17 @@ tokens; writes docs/models/gpt/tiny-gpt.npz (float16 parameters + the vocabulary
 prints its validation loss against the unigram and bigram baselines.
 """
 import argparse
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from demos import gpt  # noqa: E402
-from demos.apps.gpt import bigram_baselines  # noqa: E402
-from demos.optim import AdamW, clip_grad_norm  # noqa: E402
-from demos.text import CharVocab, load_corpus  # noqa: E402
+from demos import gpt
+from demos.apps.gpt import bigram_baselines
+from demos.optim import AdamW, clip_grad_norm
+from demos.text import CharVocab, load_corpus
 
 OUT = ROOT / "docs" / "models" / "gpt" / "tiny-gpt.npz"
 CONFIG = dict(context=256, d_model=48, n_layers=2, n_heads=4)  # a long context: the serving demo times up to 256 positions

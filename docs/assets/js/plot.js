@@ -58,6 +58,19 @@ const fmtTick = (v) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? 
  * A line chart. series: [{name, x: [...], y: [...], color, dashed, points}]; options: {logY, xLabel, yLabel,
  * xRange, yRange, marker: {x, y}}.
  */
+/** The series' names in a row along the top of the plot area, each after a short bar in its colour. */
+export function drawLegend(ctx, series, pad, fg) {
+  let lx = pad.l + 8;
+  series.forEach((s, k) => {
+    if (!s.name) return;
+    ctx.fillStyle = s.color || COLORS[k % COLORS.length];
+    ctx.fillRect(lx, pad.t + 4, 12, 3);
+    ctx.fillStyle = fg; ctx.textAlign = "left";
+    ctx.fillText(s.name, lx + 16, pad.t + 9);
+    lx += 24 + ctx.measureText(s.name).width;
+  });
+}
+
 export class LineChart {
   constructor(parent, options = {}) {
     this.options = options;
@@ -141,16 +154,7 @@ export class LineChart {
       ctx.beginPath(); ctx.moveTo(px(o.marker.x), pad.t); ctx.lineTo(px(o.marker.x), H - pad.b); ctx.stroke();
     }
     ctx.restore();
-    // legend
-    let lx = pad.l + 8;
-    series.forEach((s, k) => {
-      if (!s.name) return;
-      ctx.fillStyle = s.color || COLORS[k % COLORS.length];
-      ctx.fillRect(lx, pad.t + 4, 12, 3);
-      ctx.fillStyle = fg; ctx.textAlign = "left";
-      ctx.fillText(s.name, lx + 16, pad.t + 9);
-      lx += 24 + ctx.measureText(s.name).width;
-    });
+    drawLegend(ctx, series, pad, fg);
     return { px, py };
   }
 }

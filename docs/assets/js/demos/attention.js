@@ -1,7 +1,7 @@
 // Demo: a one-block Transformer learns to reverse (or sort) a short sequence; the attention weights of one example
 // show where each output position looks (Python: demos/apps/attention.py).
 import { Demo, h, pct } from "../demo-kit.js";
-import { LineChart, Series } from "../plot.js";
+import { LineChart, Series, COLORS } from "../plot.js";
 import { Heatmap } from "../views/heatmap.js";
 import { panel } from "../views/panel.js";
 
@@ -57,7 +57,7 @@ export function mount(el) {
   const drawCurves = () => {
     lossChart.draw([{ name: "训练损失", x: losses.x, y: losses.y }]);
     accChart.draw([
-      { name: "逐词", x: evalSteps, y: acc, color: "#009688" },
+      { name: "逐词", x: evalSteps, y: acc, color: COLORS[2] },
       { name: "整句全对", x: evalSteps, y: seqAcc, color: "#9c27b0" },
     ]);
   };

@@ -1,7 +1,7 @@
 // Demo: a small GPT learns the book's text in the page, then continues a prompt token by token
 // (Python: demos/apps/gpt.py, model demos/gpt.py). The page only draws; every number comes from Python.
 import { Demo, h, runSession } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
+import { LineChart, COLORS } from "../plot.js";
 import { addModelDownloads } from "../onnx-export.js";
 
 const caption = (text) => h("div", { style: "font-size: 0.75rem; margin-bottom: 0.2rem;" }, text);
@@ -112,12 +112,12 @@ export function mount(el) {
   const draw = () => {
     const series = [
       { name: "训练（平滑）", x: steps, y: smooth },
-      { name: "验证", x: valSteps, y: valLosses, points: true, color: "#ff5722" },
+      { name: "验证", x: valSteps, y: valLosses, points: true, color: COLORS[1] },
     ];
     if (setup) {
       const xs = [0, Math.max(steps[steps.length - 1] || 1, 1)];
       series.push({ name: "一元", x: xs, y: [setup.unigram, setup.unigram], dashed: true, color: "#9e9e9e" });
-      series.push({ name: "二元", x: xs, y: [setup.bigram, setup.bigram], dashed: true, color: "#009688" });
+      series.push({ name: "二元", x: xs, y: [setup.bigram, setup.bigram], dashed: true, color: COLORS[2] });
     }
     chart.draw(series);
   };

@@ -1,7 +1,7 @@
 // Demo: the same text generated with and without the KV cache; time per token against position, the cache's memory
 // (Python: demos/apps/kv_cache.py, model demos/gpt.py).
 import { Demo, h } from "../demo-kit.js";
-import { LineChart } from "../plot.js";
+import { LineChart, COLORS } from "../plot.js";
 
 const kb = (bytes) => (bytes / 1024).toFixed(1);
 
@@ -21,8 +21,8 @@ export function mount(el) {
   demo.body.append(info, text);
   let runs = {};
   const draw = () => chart.draw([
-    { name: "有 KV 缓存", x: runs.cache?.positions || [], y: runs.cache?.ms || [], points: true, color: "#009688" },
-    { name: "没有缓存", x: runs.no_cache?.positions || [], y: runs.no_cache?.ms || [], points: true, color: "#ff5722" },
+    { name: "有 KV 缓存", x: runs.cache?.positions || [], y: runs.cache?.ms || [], points: true, color: COLORS[2] },
+    { name: "没有缓存", x: runs.no_cache?.positions || [], y: runs.no_cache?.ms || [], points: true, color: COLORS[1] },
   ]);
   const clear = () => { runs = {}; info.textContent = ""; text.textContent = ""; draw(); };
   clear();

@@ -1,6 +1,6 @@
 // Demo: learn y = 2x with a 1 -> hidden -> 1 ReLU network (Python: demos/apps/regression.py).
 import { Demo, h } from "../demo-kit.js";
-import { LineChart, Series } from "../plot.js";
+import { LineChart, Series, COLORS } from "../plot.js";
 
 export function mount(el) {
   const demo = new Demo(el, {
@@ -19,7 +19,7 @@ export function mount(el) {
   const drawFit = () => fitChart.draw([
     { name: "y = 2x", x: curveX, y: curveX.map((x) => 2 * x), dashed: true, color: "#888" },
     ...(curve ? [{ name: "网络", x: curveX, y: curve }] : []),
-    { name: "样本", x: [1, 2, 3], y: [2, 4, 6], points: true, color: "#ff5722" },
+    { name: "样本", x: [1, 2, 3], y: [2, 4, 6], points: true, color: COLORS[1] },
   ]);
   const drawLoss = () => lossChart.draw([{ name: "训练损失", x: losses.x, y: losses.y }]);
   const clear = () => { losses.clear(); curve = null; drawLoss(); drawFit(); };

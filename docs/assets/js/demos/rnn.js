@@ -1,7 +1,7 @@
 // Demo: an RNN learns to continue a sine wave; the gradient that BPTT brings back to each time step shows why
 // gradients vanish or explode (Python: demos/apps/rnn.py).
 import { Demo, h } from "../demo-kit.js";
-import { LineChart, Series } from "../plot.js";
+import { LineChart, Series, COLORS } from "../plot.js";
 import { Heatmap } from "../views/heatmap.js";
 import { panel } from "../views/panel.js";
 
@@ -35,14 +35,14 @@ export function mount(el) {
 
   const drawLoss = () => lossChart.draw([
     { name: "训练（小批量）", x: losses.x, y: losses.y },
-    { name: "留出数据", x: evalSteps, y: evalLosses, points: true, color: "#ff5722" },
+    { name: "留出数据", x: evalSteps, y: evalLosses, points: true, color: COLORS[1] },
   ]);
   const drawPred = () => {
     if (!data) { predChart.draw([]); return; }
     const series = [];
     if (view) {
       series.push({ name: "逐步预测", x: view.teacher.map((_, i) => data.t0 + i), y: view.teacher, color: "#3f51b5" });
-      series.push({ name: "自由续写", x: view.free.map((_, i) => data.data_end + i), y: view.free, color: "#ff5722" });
+      series.push({ name: "自由续写", x: view.free.map((_, i) => data.data_end + i), y: view.free, color: COLORS[1] });
     }
     series.push({ name: "真实值", x: data.truth.map((_, i) => data.t0 + i), y: data.truth, dashed: true, color: "#888" });
     predChart.draw(series, { marker: { x: data.data_end - 0.5 }, xRange: [data.t0, data.t0 + data.truth.length - 1] });
@@ -55,7 +55,7 @@ export function mount(el) {
     const t = view.grad_norms.map((_, i) => i + 1);
     gradChart.draw([
       { name: "训练开始时", x: t, y: relative(view.grad_norms_init), dashed: true, color: "#888" },
-      { name: "现在", x: t, y: relative(view.grad_norms), color: "#009688" },
+      { name: "现在", x: t, y: relative(view.grad_norms), color: COLORS[2] },
     ]);
   };
   const drawHidden = () => {

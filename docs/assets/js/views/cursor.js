@@ -53,7 +53,9 @@ export function valueTable(items, headings) {
   const tbody = h("tbody");
   for (const item of items) {
     cells[item.key] = [h("td"), h("td")];
-    tbody.append(h("tr", {}, h("td", { style: `color:${item.color};font-weight:700` }, item.name), ...cells[item.key]));
+    // the colour is a swatch beside the name: text keeps the theme's colour (line colours are too light for text)
+    const swatch = h("span", { "aria-hidden": "true", style: `display:inline-block;width:0.8em;height:0.3em;margin-right:0.4em;vertical-align:middle;background:${item.color}` });
+    tbody.append(h("tr", {}, h("td", { style: "font-weight:700" }, swatch, item.name), ...cells[item.key]));
   }
   const table = h("table", {}, h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", {}, t)))), tbody);
   const show = (key, pair, fmt) => cells[key].forEach((cell, i) => { cell.textContent = pair ? fmt(pair[i]) : "—"; });

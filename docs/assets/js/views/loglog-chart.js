@@ -1,6 +1,6 @@
 // A chart with both axes on a log scale (scaling laws are straight lines there): series of points and lines,
 // ticks at 1, 2, 5 × powers of ten, an optional vertical marker (e.g. a compute budget).
-import { COLORS, fitContext, makeCanvas, themeColor } from "../plot.js";
+import { COLORS, drawLegend, fitContext, makeCanvas, themeColor } from "../plot.js";
 
 function logTicks(lo, hi) {
   const out = [];
@@ -77,14 +77,6 @@ export class LogLogChart {
       ctx.beginPath(); ctx.moveTo(px(marker), pad.t); ctx.lineTo(px(marker), H - pad.b); ctx.stroke();
       ctx.setLineDash([]);
     }
-    let lx = pad.l + 8;
-    series.forEach((s, k) => {
-      if (!s.name) return;
-      ctx.fillStyle = s.color || COLORS[k % COLORS.length];
-      ctx.fillRect(lx, pad.t + 4, 12, 3);
-      ctx.fillStyle = fg; ctx.textAlign = "left";
-      ctx.fillText(s.name, lx + 16, pad.t + 9);
-      lx += 24 + ctx.measureText(s.name).width;
-    });
+    drawLegend(ctx, series, pad, fg);
   }
 }
