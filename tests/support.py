@@ -56,7 +56,9 @@ def nav_pages():
             if isinstance(value, list):
                 walk(value)
             else:
-                pages.append("" if value == "index.md" else value[:-len(".md")] + "/")
+                folder, _, name = value[:-len(".md")].rpartition("/")
+                # a folder's index.md is the folder itself
+                pages.append((folder + "/" if folder else "") if name == "index" else value[:-len(".md")] + "/")
 
     walk(config["nav"])
     return pages

@@ -84,8 +84,11 @@ def test_stop_is_prompt_and_keeps_the_model(demo, page):
     assert gen.get_attribute("data-state") == "done"
     # a long generation stops within a second too
     gen.locator("[name=length]").fill("500")
+    before = demo.locator(".gpt-output").inner_text()
     gen.locator("[data-action=generate]").click()
-    page.wait_for_timeout(1500)
+    # stop as soon as the first tokens stream in (on a quiet machine 500 tokens take only a couple of seconds)
+    page.wait_for_function("([el, text]) => el.textContent !== text", arg=[demo.locator(".gpt-output").element_handle(), before],
+                           timeout=60000)
     assert gen.get_attribute("data-state") == "running"
     clicked = time.time()
     gen.locator("[data-action=stop-generate]").click()

@@ -31,9 +31,12 @@ def controls(el):
     })""")
 
 
-def runtime_ready(page):
-    """Wait for the runtime the demo started to download on sight: leaving earlier would abort its requests."""
-    page.wait_for_function("() => document.documentElement.dataset.pythonRuntime", timeout=180000)
+def runtime_ready(page, demo_id):
+    """Wait for the runtime the demo started to download on sight (the code cell has a worker of its own), and for
+    any other download to end: leaving earlier would abort their requests."""
+    key = "pythonRuntimeCode" if demo_id == "code" else "pythonRuntime"
+    page.wait_for_function("key => document.documentElement.dataset[key]", arg=key, timeout=180000)
+    page.wait_for_load_state("networkidle", timeout=180000)
 
 
 def same_default(field, shown):
@@ -86,7 +89,7 @@ def test_settings_travel_in_a_link(page, base_url, demo_id):
     el = open_demo(page, base_url + PAGES[demo_id] + "?" + urlencode({demo_id + "." + field.name: hostile}), "", demo_id)
     assert el.get_attribute("data-state") == "error"
     assert el.locator(".demo-error").inner_text() == "链接里的设置有误：" + str(err.value)
-    runtime_ready(page)
+    runtime_ready(page, demo_id)
 
     # the share button's link carries every setting; opening it fills the controls the same way
     el = open_demo(page, base_url + PAGES[demo_id], "", demo_id)
@@ -96,7 +99,7 @@ def test_settings_travel_in_a_link(page, base_url, demo_id):
     query = parse_qs(urlparse(box.input_value()).query, keep_blank_values=True)
     assert sorted(query) == sorted(demo_id + "." + f.name for f in settings.fields)
     before = controls(el)
-    runtime_ready(page)
+    runtime_ready(page, demo_id)
     again = open_demo(page, box.input_value(), "", demo_id)
     assert controls(again) == before and again.get_attribute("data-state") == "idle"
-    runtime_ready(page)
+    runtime_ready(page, demo_id)

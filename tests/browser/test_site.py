@@ -23,8 +23,10 @@ def test_page_renders(page, base_url, path):
         assert page.locator(".arithmatex .katex").count() == math.count()
         assert page.locator(".katex-error").count() == 0, "KaTeX could not parse a formula"
         assert katex_css.count() == 1
-        assert page.evaluate("""async () => { await document.fonts.ready;
-            return [...document.fonts].some(f => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded"); }""")
+        # the browser loads a font only for text it shows: formulas only inside closed answers need none yet
+        if page.locator(".arithmatex .katex-html:visible").count():
+            assert page.evaluate("""async () => { await document.fonts.ready;
+                return [...document.fonts].some(f => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded"); }""")
     else:
         assert katex_css.count() == 0, "a page without formulas links the KaTeX style sheet"
     for diagram in page.locator(".diagram-mermaid").all():

@@ -60,8 +60,9 @@ def test_stops_at_the_epoch_limit_when_the_target_is_out_of_reach():
 def test_boundary_grid_is_small_and_meaningful():
     result, updates = train()
     grid = updates[-1]["grid"]
-    # a view at most every 0.25 s of training, and the first and the last
-    assert 2 <= sum("grid" in u for u in updates) <= 2 + result["seconds"] / 0.25
+    # a view at most every 0.25 s of training, and the first and the last (one view when a single slice finished it)
+    views = sum("grid" in u for u in updates)
+    assert (views >= 2 or len(updates) == 1) and views <= 2 + result["seconds"] / 0.25
     assert updates[-1]["grid_size"] == GRID
     assert len(grid["label"]) == len(grid["confidence"]) == GRID * GRID
     assert set(grid["label"]) == {0, 1, 2}

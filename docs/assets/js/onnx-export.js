@@ -184,7 +184,7 @@ export function addModelDownloads(demo, name) {
       for (let i = 0; i < numpyOut.length; i++) maxDiff = Math.max(maxDiff, Math.abs(numpyOut[i] - ortOut[i]));
       const shown = 6;
       compare.replaceChildren(
-        h("tr", {}, h("th", {}, "输出"), ...Array.from({ length: shown }, (_, i) => h("th", {}, `#${i}`))),
+        h("tr", {}, h("th", { scope: "col" }, "输出"), ...Array.from({ length: shown }, (_, i) => h("th", { scope: "col" }, `#${i}`))),
         h("tr", { class: "numpy" }, h("td", {}, "NumPy（Python）"), ...Array.from(numpyOut.slice(0, shown), (v) => h("td", {}, v.toFixed(5)))),
         h("tr", { class: "ort" }, h("td", {}, "ONNX Runtime Web"), ...Array.from(ortOut.slice(0, shown), (v) => h("td", {}, v.toFixed(5)))));
       compare.hidden = false;

@@ -59,7 +59,7 @@ export function thumbnailButton(pixels, label, caption, onClick) {
 /** A simple table: header cells and rows of cell texts (no class, so the theme styles it as a content table). */
 export function table(headers, rows) {
   return h("table", {},
-    h("thead", {}, h("tr", {}, ...headers.map((t) => h("th", {}, t)))),
+    h("thead", {}, h("tr", {}, ...headers.map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, ...rows.map((r) => h("tr", {}, ...r.map((t) => h("td", {}, t))))));
 }
 

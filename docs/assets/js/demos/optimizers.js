@@ -39,7 +39,7 @@ export function mount(el) {
       cells[r.key].steps, cells[r.key].loss, cells[r.key].position, cells[r.key].state));
   }
   const table = h("table", {}, h("thead", {}, h("tr", {},
-    h("th", {}, "优化器"), h("th", {}, "步数"), h("th", {}, "损失"), h("th", {}, "位置 (x, y)"), h("th", {}, "状态"))), tbody);
+    h("th", { scope: "col" }, "优化器"), h("th", { scope: "col" }, "步数"), h("th", { scope: "col" }, "损失"), h("th", { scope: "col" }, "位置 (x, y)"), h("th", { scope: "col" }, "状态"))), tbody);
   const plots = h("div", { class: "demo-plots" });
   demo.body.append(notices, plots, table);
   // each plot in its own box: a canvas that is itself a flex item would be stretched to the row's height

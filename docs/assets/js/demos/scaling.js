@@ -78,7 +78,7 @@ export function mount(el) {
         ? `L(N) = ${fmt(r.fit.a)} · N^(−${fmt(r.fit.alpha)}) + ${fmt(r.fit.c)}，每个模型读了 ${r.tokens.toLocaleString()} 个字符（D）。`
         : "";
       table.replaceChildren(
-        h("tr", {}, ...["模型", "参数量 N", "最终验证损失", "预算内能读的字符数", "预算处的验证损失"].map((t) => h("th", {}, t))),
+        h("tr", {}, ...["模型", "参数量 N", "最终验证损失", "预算内能读的字符数", "预算处的验证损失"].map((t) => h("th", { scope: "col" }, t))),
         ...r.sizes.map((s, i) => h("tr", { class: i === r.winner ? "scaling-winner" : "", style: i === r.winner ? "font-weight: bold;" : "" },
           h("td", {}, name(s) + (i === r.winner ? "（预算内最好）" : "")), h("td", {}, s.params.toLocaleString()),
           h("td", {}, fmt(s.val_loss)), h("td", {}, Math.round(r.budget_tokens[i]).toLocaleString()),

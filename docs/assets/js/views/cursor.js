@@ -57,7 +57,7 @@ export function valueTable(items, headings) {
     const swatch = h("span", { "aria-hidden": "true", style: `display:inline-block;width:0.8em;height:0.3em;margin-right:0.4em;vertical-align:middle;background:${item.color}` });
     tbody.append(h("tr", {}, h("td", { style: "font-weight:700" }, swatch, item.name), ...cells[item.key]));
   }
-  const table = h("table", {}, h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", {}, t)))), tbody);
+  const table = h("table", {}, h("thead", {}, h("tr", {}, ...headings.map((t) => h("th", { scope: "col" }, t)))), tbody);
   const show = (key, pair, fmt) => cells[key].forEach((cell, i) => { cell.textContent = pair ? fmt(pair[i]) : "—"; });
   return { table, show };
 }
