@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .browser import ROOT, SITE, chromium_path, serve
 
-PAGES = ["", "math/losses/", "concepts/neural-networks/", "practice/digits/"]
+PAGES = ["", "math/cnn-rnn-attention/", "llm/architecture/", "math/losses/", "concepts/neural-networks/", "practice/digits/"]
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PLAIN_CONFIG = """site_name: 一本书
 theme:

@@ -12,6 +12,7 @@ import importlib
 import importlib.util
 import json
 import re
+from pathlib import Path
 
 # MkDocs runs from the repository root (`python -m mkdocs`), so the build_tools and demos packages import.
 from build_tools import render
@@ -80,6 +81,15 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     render.close()
+    compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
+
+
+def compact_search_index(path):
+    """Material writes its search index with every Chinese character escaped (``\\u5bfc``, 6 bytes instead of 3):
+    write it back as UTF-8, the same JSON, 40 % smaller (about 10 % smaller gzipped) for the reader to load."""
+    if path.exists():
+        index = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def on_build_error(error):

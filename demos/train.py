@@ -8,6 +8,7 @@ A run is said to diverge when its loss is not a finite number, or grows past ``f
 (counted from 1 when the first loss is smaller, so that a tiny start does not make the limit tiny).
 """
 
+import math
 import time
 from collections import namedtuple
 
@@ -30,18 +31,20 @@ class LossGuard:
     def __init__(self, factor=100.0, advice="请把学习率调小后重试。"):
         self.factor, self.advice = factor, advice
         self.first = None
+        self.limit = None   # factor · max(first, 1), set with the first finite loss
         self.steps = 0
-
-    def limit(self):
-        return self.factor * max(self.first, 1.0)
 
     def check(self, loss):
         self.steps += 1
-        if self.first is None and np.isfinite(loss):
+        if self.first is None and math.isfinite(loss):
             self.first = float(loss)
-        if np.isfinite(loss) and loss <= self.limit():
+            self.limit = self.factor * max(self.first, 1.0)
+        if self.limit is not None and loss <= self.limit:  # False for NaN and inf
             return
-        now = "已经是 {:.3g}".format(loss) if np.isfinite(loss) else "变成了 NaN（不是一个数）"
+        if math.isfinite(loss):
+            now = "已经是 {:.3g}".format(loss)
+        else:
+            now = "变成了 NaN（不是一个数）" if math.isnan(loss) else "变成了无穷大"
         start = "（开始时约 {:.3g}）".format(self.first) if self.first is not None else ""
         raise Divergence("训练发散了：第 {} 步的损失{}{}。{}".format(self.steps, now, start, self.advice))
 

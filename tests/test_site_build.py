@@ -2,6 +2,7 @@
 site is published at, every internal link resolves, and every book number appears on its page exactly as
 computed."""
 import html
+import json
 import os
 import re
 import subprocess
@@ -45,6 +46,15 @@ def test_canonical_links_and_sitemap_use_the_published_address(published):
     locations = re.findall(r"<loc>([^<]+)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
     assert len(locations) == len(site_pages(site)) - 1  # every page but 404.html
     assert all(loc.startswith(PUBLISHED_AT) for loc in locations) and PUBLISHED_AT + "math/losses/" in locations
+
+
+def test_search_index_is_compact_utf8_and_complete(site_dir):
+    raw = (site_dir / "search" / "search_index.json").read_bytes()
+    index = json.loads(raw)
+    assert b"\\u5" not in raw and "神经网络".encode("utf-8") in raw  # CJK written as UTF-8, not escaped
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert len(pages) == len(site_pages(site_dir)) - 1  # every page but 404.html
+    assert index["config"]["lang"] == ["zh"]
 
 
 def site_pages(site):

@@ -163,7 +163,7 @@ def test_the_confusion_matrix_is_an_accessible_table(page, base_url):
     page.goto(base_url + PAGE)
     table = page.locator(".digits-cm table")
     assert table.count() == 1
-    assert "混淆矩阵" in table.locator("caption").inner_text()
+    assert "混淆矩阵" in table.locator("caption").text_content()
     assert table.locator("thead th[scope=col]").count() == 12
     assert table.locator("tbody th[scope=row]").count() == 10
     assert table.locator("th:not([scope])").count() == 0

@@ -42,7 +42,10 @@ def test_page_renders(page, base_url, path):
     assert page.locator('[tabindex=""]').count() == 0
     toc = page.locator(".md-sidebar--secondary").inner_text()
     assert "\\(" not in toc, "raw TeX left in the table of contents"
-    text = page.locator("article").inner_text()
+    # All of the article's text, also of blocks the browser has not laid out yet (content-visibility), but not the TeX
+    # source KaTeX keeps in its MathML annotations.
+    text = page.evaluate("""() => { const a = document.querySelector('article').cloneNode(true);
+        a.querySelectorAll('annotation').forEach(n => n.remove()); return a.textContent; }""")
     assert "$$" not in text and "\\[" not in text and "\\(" not in text
     assert "{{n:" not in text and "::demo[" not in text
     for demo in page.locator("[data-demo]").all():
@@ -66,6 +69,24 @@ def test_search_dialog_has_an_accessible_name(page, base_url):
     page.goto(base_url)
     assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label")
     assert page.locator(".md-search__input").get_attribute("aria-label")
+
+
+def test_search_index_loads_when_the_reader_turns_to_search(page, base_url):
+    urls = []
+    page.on("request", lambda r: urls.append(r.url))
+    page.goto(base_url + "math/losses/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u in urls if "search_index" in u], "search index fetched before the reader asked for it"
+    page.locator(".md-search__input").focus()
+    page.wait_for_function("() => performance.getEntriesByType('resource').some(e => e.name.includes('search_index'))")
+    # Then the search worker loads its language scripts and says it is ready.
+    page.wait_for_function("() => { const t = document.querySelector('.md-search-result__meta').textContent; return t && !t.includes('初始化'); }")
+    page.wait_for_load_state("networkidle")
+    # A link that carries a search (Material's ?h= highlight) needs the index at once.
+    urls.clear()
+    page.goto(base_url + "math/losses/?h=损失")
+    page.wait_for_load_state("networkidle")
+    assert [u for u in urls if "search_index" in u]
 
 
 def test_search_finds_chinese_words(page, base_url):
