@@ -178,5 +178,7 @@ def test_the_divergence_rule():
     nan.check(1.0)
     with pytest.raises(Divergence, match="第 2 步的损失变成了 NaN"):
         nan.check(float("nan"))
-    with pytest.raises(Divergence, match="第 1 步的损失变成了 NaN"):
+    with pytest.raises(Divergence, match="第 1 步的损失变成了无穷大"):
         LossGuard().check(float("inf"))
+    with pytest.raises(Divergence, match="第 1 步的损失变成了 NaN"):
+        LossGuard().check(np.float32("nan"))
