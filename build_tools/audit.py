@@ -1,6 +1,6 @@
 """Audit of the built pages next to a plain MkDocs Material page: Lighthouse and html-validate.
 
-    python -m build_tools.audit [--site site] [--pages PATH,PATH,...]      (= make audit, after make build)
+    python -m build_tools.audit [--site site] [--pages PATH,PATH,...] [--json DIR]   (= make audit, after make build)
 
 * A plain MkDocs Material project (one page of Chinese text, the same Material version) is built in a temporary
   folder in the same run, as the baseline: what it scores is what Material costs before the book adds anything.
@@ -9,7 +9,8 @@
   slower CPU) runs on each page in Chromium ($CHROME_PATH, else the one the tests use); html-validate checks the
   same pages' HTML through its JavaScript API (build_tools/audit_html.mjs: the "recommended" preset minus the
   rules that the plain Material page breaks by itself).
-* Prints one table: the four Lighthouse scores, the main timings and bytes, and the html-validate errors.
+* Prints one table: the four Lighthouse scores, the main timings and bytes, and the html-validate errors;
+  ``--json DIR`` keeps each page's full Lighthouse report there (which element shifted, which audit failed).
 """
 import argparse
 import json
@@ -90,6 +91,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--pages", default=",".join(PAGES), help="site paths, '' for the home page")
+    parser.add_argument("--json", type=Path, help="keep the Lighthouse reports (JSON) in this folder")
     args = parser.parse_args()
     if not (args.site / "index.html").exists():
         sys.exit("audit: no built site in {} (run make build first)".format(args.site))
@@ -103,9 +105,12 @@ def main():
                         plain / "index.html"))
         html = html_errors([t[2] for t in targets])
         rows = []
-        for i, (label, url, path) in enumerate(targets):
+        for label, url, path in targets:
             print("lighthouse {} ...".format(label), file=sys.stderr, flush=True)
-            rows.append(row(label, lighthouse(url, Path(tmp) / "report{}.json".format(i)), html[str(path)]))
+            folder = args.json or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            name = (label.strip("/").replace("/", "-") or "home").replace(" ", "-") + ".json"
+            rows.append(row(label, lighthouse(url, folder / name), html[str(path)]))
         book_server.shutdown()
         plain_server.shutdown()
     print(markdown_table(["page", "performance", "accessibility", "best practices", "SEO", "FCP s", "LCP s",

@@ -1,5 +1,6 @@
 // html-validate (its JavaScript API) on built pages: node build_tools/audit_html.mjs FILE.html ...
-// Prints {file: {errors, warnings, rules: {rule id: count}, first: [messages]}} as JSON.
+// Prints {file: {errors, warnings, rules: {rule id: count}, first: [messages]}} as JSON. Used by `make audit`
+// (build_tools/audit.py) and by tests/test_markup.py, which runs it on every built page and wants no error.
 //
 // The "html-validate:recommended" preset, minus the rules that a plain MkDocs Material page (9.8, one page of
 // Chinese text; build_tools/audit.py builds it in the same run and reports it next to the book's pages) breaks by

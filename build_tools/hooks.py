@@ -1,7 +1,9 @@
 """MkDocs hooks: the book's two pieces of markup, and the runtimes the demos need.
 
 * ``{{n:key}}`` is replaced by the number ``key`` computed in ``build_tools/book_numbers``.
-* Formulas and diagrams are rendered at build time (``build_tools/render.py``); heading ids never start with a digit.
+* Formulas and diagrams are rendered at build time (``build_tools/render.py``); heading ids never start with a digit;
+  no element keeps a style attribute (render.py turns them into classes of one generated style sheet).
+* Markdown is written as HTML, not XHTML (``<hr>``, ``<input checked>``), as the rest of the page is.
 * A line ``::demo[id]`` (optionally ``::demo[id]{key=value ...}``) becomes the element the demo
   host script mounts a demo on: ``<div class="demo" data-demo="id" data-key="value"></div>``. When the demo's
   Python session declares ``SETTINGS`` (``demos/apps/settings.py``), the declaration goes along as
@@ -13,6 +15,8 @@ import importlib.util
 import json
 import re
 from pathlib import Path
+
+from markdown.extensions import Extension
 
 # MkDocs runs from the repository root (`python -m mkdocs`), so the build_tools and demos packages import.
 from build_tools import render
@@ -63,10 +67,24 @@ def demo_element(match):
     return "<div {}></div>".format(" ".join(attrs))
 
 
+class HtmlOutput(Extension):
+    """Python-Markdown's HTML serializer: void elements without "/>", boolean attributes without a value (the
+    footnotes' <hr>, the content tabs' <input checked>)."""
+
+    def extendMarkdown(self, md):
+        # Markdown sets its output format after loading the extensions, then resets them: set it on reset.
+        self.md = md
+        md.registerExtension(self)
+
+    def reset(self):
+        self.md.set_output_format("html")
+
+
 def on_config(config):
     global _numbers
     _numbers = None  # recomputed on every (re)build, so `mkdocs serve` picks up edits
     config.mdx_configs.setdefault("toc", {})["slugify"] = render.slugify
+    config.markdown_extensions.append(HtmlOutput())
     return config
 
 
@@ -80,6 +98,7 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
+    render.write_style_sheet(config.site_dir)
     render.close()
     compact_search_index(Path(config.site_dir) / "search" / "search_index.json")
 

@@ -7,6 +7,9 @@
 * Diagrams: every ``.diagram-mermaid`` block becomes two inline SVGs, light and dark, drawn by Mermaid in headless
   Chromium (one browser per build, started only when a diagram is not cached); CSS shows the one that matches
   Material's colour scheme.
+* Inline styles: no element of a page keeps a style attribute (KaTeX places its glyphs with them, Mermaid sizes its
+  SVGs with them, Markdown aligns table cells with them). Each distinct style becomes a class named after its hash;
+  the build writes the rules once into ``assets/css/render-styles.css``, which the pages that use them link.
 
 Results are cached under ``.cache/render/`` (git-ignored; the wheel build empties ``build/``) by a hash of the renderer's version, its options and the source,
 so a rebuild (``mkdocs serve``) renders only what changed. A formula or diagram that does not render stops the build
@@ -289,6 +292,83 @@ def close():
     _mermaid.close()
 
 
+# ---------------------------------------------------------------- inline styles
+
+# KaTeX positions each glyph with a style attribute (style="height:0.6833em;"), Mermaid sizes its SVGs and labels with
+# them, Markdown tables align their cells with them. The page keeps none: each distinct declaration list becomes a
+# class named after its hash, and the build writes the rules once into STYLE_SHEET, linked by the pages that use it.
+# The rules are !important, so that, as the inline style did, they win over the style sheets' own rules.
+STYLE_SHEET = "assets/css/render-styles.css"
+# A start tag, or a whole script or style element (whose text is not markup).
+START_TAG = re.compile(r"""<(script|style)\b.*?</\1\s*>|<[a-zA-Z][^\s/>]*"""
+                       r"""(?:\s+[^\s"'=/>]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""", re.S | re.I)
+ATTRIBUTE = re.compile(r"""\s+([^\s"'=/>]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+STYLES = {}  # class -> declarations, every page of the build
+
+
+def style_class(style, styles):
+    """The class that stands for an inline style ("height:1em; top:-2em;"), its rule recorded in ``styles``;
+    None for an empty style."""
+    declarations = [":".join(part.strip() for part in d.split(":", 1)) for d in html.unescape(style).split(";")
+                    if d.strip()]
+    if not declarations:
+        return None
+    body = ";".join(declarations)
+    name = "s-" + hashlib.sha256(body.encode("utf-8")).hexdigest()[:8]
+    if styles.setdefault(name, body) != body:
+        raise PluginError("two inline styles share the class {}: {!r} and {!r}".format(name, styles[name], body))
+    return name
+
+
+def unquote(value):
+    """An attribute's value as written (quotes removed, entities kept)."""
+    return value[1:-1] if value and value[0] in "\"'" else (value or "")
+
+
+def style_classes(output, styles):
+    """The page with every style attribute replaced by a class (see style_class); returns (html, classes used)."""
+    used = set()
+
+    def tag(m):
+        text = m.group(0)
+        if m.group(1) or "style" not in text.lower():
+            return text
+        attrs = {a.group(1).lower(): a for a in ATTRIBUTE.finditer(text, len(text.split(None, 1)[0]))}
+        if "style" not in attrs:
+            return text
+        style, old_class = attrs["style"], attrs.get("class")
+        name = style_class(unquote(style.group(2)), styles)
+        if name is not None:
+            used.add(name)
+        pieces = []
+        last = 0
+        for a in sorted(filter(None, (style, old_class)), key=lambda a: a.start()):
+            pieces.append(text[last:a.start()])
+            if a is old_class:
+                pieces.append(a.group(0) if name is None else ' class="{} {}"'.format(unquote(a.group(2)), name))
+            last = a.end()
+        pieces.append(text[last:])
+        text = "".join(pieces)
+        if old_class is None and name is not None:
+            end = -2 if text.endswith("/>") else -1
+            text = '{} class="{}"{}'.format(text[:end].rstrip(), name, text[end:])
+        return text
+
+    return START_TAG.sub(tag, output), used
+
+
+def style_sheet(styles):
+    """The CSS of the classes in ``styles``, one rule a line, in a stable order."""
+    return "".join(".{}{{{}}}\n".format(name, ";".join(d + "!important" for d in body.split(";")))
+                   for name, body in sorted(styles.items()))
+
+
+def write_style_sheet(site_dir, styles=None):
+    path = Path(site_dir) / STYLE_SHEET
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(style_sheet(STYLES if styles is None else styles), encoding="utf-8")
+
+
 # ---------------------------------------------------------------- pages and headings
 
 THEAD = re.compile(r"<thead>.*?</thead>", re.S)
@@ -304,13 +384,18 @@ def table_scopes(output):
     return TBODY.sub(scope("row"), THEAD.sub(scope("col"), output))
 
 
-def render_page(output, page_url, where, cache=CACHE):
-    """Everything above for one built page (MkDocs' on_post_page)."""
+def render_page(output, page_url, where, cache=CACHE, styles=None):
+    """Everything above for one built page (MkDocs' on_post_page); the page's inline styles become classes whose
+    rules go into ``styles`` (default: the build's STYLES, written out by write_style_sheet)."""
     output = table_scopes(output)
     output = render_diagrams(output, where, cache)
     output, fonts = render_math(output, where, cache)
-    if fonts:
-        output = output.replace("</head>", "  " + katex_head(page_url, fonts) + "\n</head>", 1)
+    head = [katex_head(page_url, fonts)] if fonts else []
+    output, used = style_classes(output, STYLES if styles is None else styles)
+    if used:
+        head.append('<link rel="stylesheet" href="{}">'.format(get_relative_url(STYLE_SHEET, page_url)))
+    if head:
+        output = output.replace("</head>", "  " + "\n  ".join(head) + "\n</head>", 1)
     return output
 
 

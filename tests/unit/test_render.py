@@ -38,17 +38,55 @@ def test_formulas_body_and_navigation_become_katex(tmp_path):
 
 def test_page_without_formulas_is_unchanged_and_links_no_katex(tmp_path):
     plain = "<html><head></head><body><p>没有公式。</p></body></html>"
-    assert render.render_page(plain, "faq/", "faq.md", cache=tmp_path) == plain
+    assert render.render_page(plain, "faq/", "faq.md", cache=tmp_path, styles={}) == plain
 
 
 def test_page_with_formulas_links_katex_css_and_preloads_its_fonts(tmp_path):
-    out = render.render_page(PAGE, "math/x/", "math/x.md", cache=tmp_path)
+    out = render.render_page(PAGE, "math/x/", "math/x.md", cache=tmp_path, styles={})
     head = out[:out.index("</head>")]
     assert '<link rel="stylesheet" href="../../vendor/katex/katex.min.css">' in head
     assert ('<link rel="preload" href="../../vendor/katex/fonts/KaTeX_Main-Regular.woff2" as="font" '
             'type="font/woff2" crossorigin>') in head
     for font in re.findall(r'fonts/([^"]+)\.woff2', head):
         assert (ROOT / "node_modules" / "katex" / "dist" / "fonts" / (font + ".woff2")).exists()
+
+
+def test_a_page_with_formulas_keeps_no_style_attribute_and_links_the_style_sheet(tmp_path):
+    styles = {}
+    out = render.render_page(PAGE, "math/x/", "math/x.md", cache=tmp_path, styles=styles)
+    assert not re.search(r"<[^>]*\sstyle=", out)
+    assert '<link rel="stylesheet" href="../../assets/css/render-styles.css">' in out[:out.index("</head>")]
+    used = set(re.findall(r"\bs-[0-9a-f]{8}\b", out))
+    assert used and used == set(styles)
+    # KaTeX's struts keep their class and gain the one of their height
+    assert re.search(r'<span class="strut s-[0-9a-f]{8}">', out)
+    sheet = render.style_sheet(styles)
+    assert sheet.count("\n") == len(styles) and "!important" in sheet
+
+
+def test_style_attributes_become_classes_named_after_their_declarations():
+    styles = {}
+    out, used = render.style_classes(
+        '<span class="strut" style="height:0.6833em;"></span><i style="height: 0.6833em"></i>'
+        '<td style="text-align: right;">1</td><g class="label" style=""></g>'
+        "<path d='M0 0' style='stroke-width: 1; stroke-dasharray: 1, 0;' class='edge'/>"
+        '<div title="a style=\'x\'" data-style="y" style="display: table">'
+        '<script>if (a<b style="x") f()</script><style>.a { color: red }</style>', styles)
+    height = render.style_class("height:0.6833em", {})
+    assert out == (
+        '<span class="strut {h}"></span><i class="{h}"></i><td class="{r}">1</td><g class="label"></g>'
+        '<path d=\'M0 0\' class="edge {s}"/><div title="a style=\'x\'" data-style="y" class="{t}">'
+        '<script>if (a<b style="x") f()</script><style>.a {{ color: red }}</style>').format(
+        h=height, r=render.style_class("text-align:right", {}), t=render.style_class("display:table", {}),
+        s=render.style_class("stroke-width:1;stroke-dasharray:1, 0", {}))
+    assert len(used) == len(styles) == 4
+    assert styles[height] == "height:0.6833em"
+    assert ".{}{{height:0.6833em!important}}\n".format(height) in render.style_sheet(styles)
+
+
+def test_a_page_without_style_attributes_links_no_style_sheet(tmp_path):
+    plain = "<html><head></head><body><table><tr><td>1</td></tr></table></body></html>"
+    assert "render-styles.css" not in render.render_page(plain, "faq/", "faq.md", cache=tmp_path, styles={})
 
 
 def test_a_formula_that_does_not_render_fails_the_build_with_page_and_formula(tmp_path):
