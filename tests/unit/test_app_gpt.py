@@ -174,9 +174,10 @@ def test_bpe_tokens_learn_merges_in_slices_then_train_and_generate_any_text():
 
 
 # Steps the page made in 60 s of training at the default settings, measured with
-# `OPENBLAS_NUM_THREADS=1 python -m build_tools.bench_llm` on the development machine while other jobs loaded it:
-# 531 and 863 in two runs. Natively the same code, with the same seed, makes the same steps.
-PAGE_STEPS_IN_60_S = 500
+# `OPENBLAS_NUM_THREADS=1 python -m build_tools.bench_llm` on the development machine while other jobs loaded its
+# 2 cores (load average 5-10): 498, 531 and 863 in three runs; its step benchmark, run right after, made 20-24 steps/s
+# (1200-1400 steps a minute). The lowest count: natively the same code with the same seed makes the same steps.
+PAGE_STEPS_IN_60_S = 498
 
 
 def test_default_settings_learn_most_of_the_way_to_the_bigram_in_the_steps_the_page_makes_in_a_minute():
@@ -184,5 +185,7 @@ def test_default_settings_learn_most_of_the_way_to_the_bigram_in_the_steps_the_p
     for _ in range(PAGE_STEPS_IN_60_S):
         session.train_step()
     val = session.evaluate()
-    # it learns far more than the unigram counts: over half the way from the unigram to the bigram baseline
-    assert val < session.unigram - 0.5 * (session.unigram - session.bigram)
+    # it learns far more than the unigram counts: over three quarters of the way from the unigram to the bigram
+    assert val < session.unigram - 0.75 * (session.unigram - session.bigram)
+    assert val == pytest.approx(cross_entropy(session.model.forward(session.val_x, training=False), session.val_y)[0],
+                                abs=1e-5)  # measured in chunks of a batch: the same mean over all the targets
