@@ -5,6 +5,7 @@ text the reader pastes, split into training and validation text; and a character
     corpus = Corpus.from_text(pasted)       # the reader's text, checked (check_text) and split the same way
     vocab = CharVocab(corpus.train + corpus.validation)
     ids = vocab.encode("模型")               # -> array of ints;  vocab.decode(ids) == "模型"
+    top = TopCharVocab(corpus.train, 512)   # the 511 most frequent characters + one id for all the others
 
 The split is fixed: paragraph i (from 0) is validation when i % SPLIT_EVERY == SPLIT_EVERY - 1. Text with
 fewer than SPLIT_EVERY paragraphs keeps its last tenth of characters for validation instead.
@@ -108,3 +109,46 @@ class CharVocab:
 
     def decode(self, ids):
         return "".join(self.chars[int(i)] for i in ids)
+
+
+class TopCharVocab(CharVocab):
+    """The ``size - 1`` most frequent characters of a text keep an id each (most frequent first, ties in code-point
+    order); every other character shares the last id, ``rare``, shown as RARE_CHAR. A text with fewer distinct
+    characters gets one id each plus the shared id (for characters it does not have).
+
+    coverage(text) = share of the characters of ``text`` that keep their own id
+
+    A smaller vocabulary makes the output layer (width × vocabulary products, softmax over the vocabulary) cheaper,
+    and the rare characters, each seen a few times, had little to teach anyway.
+    """
+
+    RARE_CHAR = "□"
+
+    def __init__(self, text, size):
+        counts = {}
+        for c in text:
+            counts[c] = counts.get(c, 0) + 1
+        ranked = sorted(counts, key=lambda c: (-counts[c], c))
+        self.chars = ranked[:max(1, int(size) - 1)] + [self.RARE_CHAR]
+        self.rare = len(self.chars) - 1
+        self.index = {c: i for i, c in enumerate(self.chars[:-1])}
+
+    def encode(self, text):
+        """Ids of the characters; a character outside the vocabulary gets the shared id ``rare``."""
+        rare = self.rare
+        return np.array([self.index.get(c, rare) for c in text], dtype=np.int64)
+
+    def covered(self, text):
+        """How many characters of ``text`` keep their own id."""
+        return sum(1 for c in text if c in self.index)
+
+    def coverage(self, text):
+        return self.covered(text) / max(1, len(text))
+
+    def missing(self, text):
+        """The distinct characters of ``text`` that share the id ``rare``, in order of appearance."""
+        seen = []
+        for c in text:
+            if c not in self.index and c not in seen:
+                seen.append(c)
+        return seen

@@ -1,9 +1,14 @@
 """A small GPT learns to write like the book, in the page.
 
 Training (``Session``): the text is cut into tokens (characters, or byte-level BPE ids), split 90 % / 10 % into
-training and validation text, and the model (demos/gpt.py) learns to predict every next token of random windows
-of ``context`` tokens, with AdamW. Every few seconds it is measured on fixed windows of the validation text and
-writes a sample. Two baselines on exactly the same validation targets say what "learned something" means:
+training and validation text. Characters: the ``chars - 1`` most frequent characters of the training text keep an
+id each and all the others share one "rare" id (demos/text.py, TopCharVocab), because the output layer and its
+softmax cost in proportion to the vocabulary; on the book the 511 most frequent characters cover 93 % of the
+validation text (all 1462 distinct characters of the training text: 99.8 %; python -m build_tools.bench_llm prints
+the coverage). The model (demos/gpt.py) learns to predict every next token of random windows of ``context``
+tokens, with AdamW. Every few seconds it is measured on fixed windows of the validation text and writes a sample.
+Two baselines on exactly the same validation targets, counted on the same token ids (the shared "rare" id
+included), say what "learned something" means:
 
     unigram:  p(y) = count(y) / N                           (how often each token occurs, no context)
     bigram:   p(y | x) = (count(x y) + α) / (count(x) + α V)  (the previous token only; α the best of a few)
@@ -22,7 +27,7 @@ from demos.gpt import GPT, Generator, cross_entropy
 from demos.layers import softmax
 from demos.optim import AdamW, clip_grad_norm
 from demos.sampling import entropy, picker
-from demos.text import MAX_PASTED_CHARS, CharVocab, Corpus, load_corpus
+from demos.text import MAX_PASTED_CHARS, Corpus, TopCharVocab, load_corpus
 from demos.train import Divergence
 
 try:
@@ -33,7 +38,9 @@ except ImportError:  # the BPE tokenizer is optional
 BPE_VOCAB = 512            # tokens of the byte-level BPE: 256 bytes + 256 merges learned on the training text
 MIN_TOKENS = 100           # a text shorter than this (in tokens) has too little to learn from
 VAL_SHARE = 0.1
-VAL_WINDOWS = 16           # validation windows of `context` targets, spread evenly over the validation text
+VAL_TARGETS = 2048         # validation: about this many targets, in windows of `context` spread evenly over the text
+VAL_WINDOWS = 16           # ... and at least this many windows (16 windows of 16 targets missed the bigram gap of the
+                           # whole validation text by up to 0.3 nats; 2048 targets come within about 0.02)
 EVAL_EVERY = 2.0           # seconds of training between two validation measurements
 SAMPLE_EVERY = 5.0         # seconds of training between two samples
 SAMPLE_TOKENS = 40
@@ -42,6 +49,10 @@ MAX_STEP_FLOPS = 3e9       # ~ several seconds per step in the page: beyond it S
 BIGRAM_ALPHAS = (0.01, 0.03, 0.1, 0.3, 1.0)
 CLIP_NORM = 1.0
 MAX_GENERATE = 500
+
+CHAR_VOCAB = 512           # characters: the 511 most frequent of the training text + one id for all the others
+# The defaults (1 layer, width 32, context 16, batch 32, lr 0.02, 512 characters) are the fastest learners per second of
+# the page among those measured with python -m build_tools.bench_llm (README, "LLM lab").
 
 TOKEN_CHOICES = [("char", "字符（每个汉字、字母、标点一个词元）")]
 if bpe is not None:
@@ -52,12 +63,14 @@ SETTINGS = Settings(
     Text("text", "粘贴的文本", "", max_length=MAX_PASTED_CHARS,
          help="语料选“粘贴的文本”时使用，最多 {} 个字符".format(MAX_PASTED_CHARS)),
     Choice("tokens", "词元", "char", TOKEN_CHOICES),
-    Number("layers", "层数", 2, 1, 8, integer=True),
+    Number("chars", "字符词表大小", CHAR_VOCAB, 2, 5000, integer=True,
+           help="词元选“字符”时使用：训练文本里最常见的（这个数 − 1）个字符各占一个词元，其余的字符共用一个“罕见字”词元 □"),
+    Number("layers", "层数", 1, 1, 8, integer=True),
     Number("heads", "注意力头数", 2, 1, 16, integer=True),
     Number("width", "宽度（向量维数）", 32, 8, 512, integer=True, help="必须是头数的整数倍"),
-    Number("context", "上下文长度（词元）", 32, 4, 512, integer=True),
-    Number("batch", "批量大小", 16, 1, 256, integer=True),
-    Number("lr", "学习率", 0.01, 1e-6, 1.0),
+    Number("context", "上下文长度（词元）", 16, 4, 512, integer=True),
+    Number("batch", "批量大小", 32, 1, 256, integer=True),
+    Number("lr", "学习率", 0.02, 1e-6, 1.0),
     Number("seconds", "训练时间（秒）", 60, 1, 1800),
     Number("seed", "随机种子", 0, 0, 2 ** 31 - 1, integer=True),
 )
@@ -109,7 +122,7 @@ class BPETokens:
         return self.tokenizer.piece_text(i)
 
 
-class CharTokens(CharVocab):
+class CharTokens(TopCharVocab):
     kind = "char"
 
     def label(self, i):
@@ -159,7 +172,7 @@ class Session:
             self.vocab = BPETokens(self.corpus.train, BPE_VOCAB)  # merges are learned in advance(), in slices
             self.model = None
         else:
-            self.vocab = CharTokens(self.corpus.train + self.corpus.validation)
+            self.vocab = CharTokens(self.corpus.train, v["chars"])
         vocab_size = BPE_VOCAB if v["tokens"] == "bpe" else self.vocab.size
         d, n = v["width"], v["batch"] * v["context"]
         flops = n * (6 * d * vocab_size + v["layers"] * (72 * d * d + 12 * v["context"] * d))  # forward + backward
@@ -192,7 +205,7 @@ class Session:
                                  len(self.train_ids), len(self.val_ids), MIN_TOKENS, self.context + 2))
         if len(self.train_ids) <= self.context + 1:
             raise InputError("上下文长度 {} 比训练文本（{} 个词元）还长，请调小。".format(self.context, len(self.train_ids)))
-        count = min(VAL_WINDOWS, len(self.val_ids) - self.context)
+        count = min(max(VAL_WINDOWS, VAL_TARGETS // self.context), len(self.val_ids) - self.context)
         starts = np.linspace(0, len(self.val_ids) - self.context - 1, count).astype(np.int64)
         windows = self.val_ids[starts[:, None] + np.arange(self.context + 1)]
         self.val_x, self.val_y = windows[:, :-1], windows[:, 1:]
@@ -201,6 +214,8 @@ class Session:
         self.model = GPT(self.vocab.size, self.context, v["width"], v["layers"], v["heads"], self.rng)
         self.optimizer = AdamW(v["lr"], beta2=0.99, weight_decay=0.01)
         self.sample_prompt = [int(self.val_ids[0])]
+        # characters: the share of the validation text that keeps its own id (the rest shares one "rare" id)
+        self.coverage = self.vocab.coverage(self.corpus.validation) if self.vocab.kind == "char" else None
 
     def train_step(self):
         starts = self.rng.randint(0, len(self.train_ids) - self.context, size=self.batch)
@@ -217,7 +232,11 @@ class Session:
         return loss
 
     def evaluate(self):
-        self.val_loss = cross_entropy(self.model.forward(self.val_x, training=False), self.val_y)[0]
+        # in chunks of a training batch, so that measuring needs no more memory than a training step
+        losses = [cross_entropy(self.model.forward(self.val_x[i:i + self.batch], training=False),
+                                self.val_y[i:i + self.batch])[0] * len(self.val_x[i:i + self.batch])
+                  for i in range(0, len(self.val_x), self.batch)]
+        self.val_loss = float(sum(losses) / len(self.val_x))
         self.best_val = self.val_loss if self.best_val is None else min(self.best_val, self.val_loss)
         if self.seconds_to_bigram is None and self.val_loss < self.bigram:
             self.seconds_to_bigram = self.seconds
@@ -256,7 +275,8 @@ class Session:
             self._setup_sent = True
             progress["setup"] = {"unigram": self.unigram, "bigram": self.bigram, "vocab_size": self.vocab.size,
                                  "train_tokens": len(self.train_ids), "val_tokens": len(self.val_ids),
-                                 "params": self.model.n_params(), "tokens": self.vocab.kind}
+                                 "params": self.model.n_params(), "tokens": self.vocab.kind,
+                                 "coverage": self.coverage}
         if self.done or self.seconds >= self.next_eval:
             progress["val_loss"] = self.evaluate()
             self.next_eval = self.seconds + EVAL_EVERY
@@ -279,6 +299,7 @@ class Session:
             "seconds_to_bigram": None if self.seconds_to_bigram is None else round(self.seconds_to_bigram, 3),
             "tokens": self.vocab.kind,
             "vocab_size": self.vocab.size,
+            "val_coverage": self.coverage,
             "chars_per_token": len(self.corpus.validation) / len(self.val_ids),
             # per character, so that character and BPE runs compare: nats/token ÷ ln 2 × tokens/character
             "val_bits_per_char": None if self.val_loss is None else
@@ -325,6 +346,8 @@ class Generate:
             raise InputError("还没有训练好的模型：请先点“训练”，等训练结束后再生成。")
         if not v["prompt"].strip():
             raise InputError("提示词是空的：请输入几个字作为开头。")
+        # characters outside the vocabulary become its shared "rare" id (□); the page says which ones
+        self.rare_chars = session.vocab.missing(v["prompt"]) if session.vocab.kind == "char" else []
         ids = session.vocab.encode(v["prompt"])
         pick = picker(v["temperature"], v["top_k"], v["top_p"], np.random.RandomState(v["seed"]), v["greedy"])
         self.session, self.length = session, v["length"]
@@ -349,8 +372,9 @@ class Generate:
             self.generator.step()
             self.entropies.append(entropy(softmax(self.generator.logits)))
         self.done = len(self.generator.ids) - self.start >= self.length
-        return {"text": self.text(), "tokens": len(self.generator.ids) - self.start, "attention": self.attention()}
+        return {"text": self.text(), "tokens": len(self.generator.ids) - self.start, "attention": self.attention(),
+                "rare_chars": self.rare_chars}
 
     def result(self):
-        return {"text": self.text(), "tokens": len(self.generator.ids) - self.start,
+        return {"text": self.text(), "tokens": len(self.generator.ids) - self.start, "rare_chars": self.rare_chars,
                 "mean_entropy_bits": float(np.mean(self.entropies)) if self.entropies else None}

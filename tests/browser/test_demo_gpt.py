@@ -45,7 +45,8 @@ def test_trains_on_the_book_then_generates_with_attention(demo, page):
     demo.locator("[data-action=train]").click()
     assert wait_for_state(demo, {"done", "error"}, timeout=240) == "done", demo.locator(".demo-error").inner_text()
     r = json.loads(demo.get_attribute("data-result"))
-    assert r["tokens"] == "char" and r["vocab_size"] > 1000
+    assert r["tokens"] == "char" and r["vocab_size"] == 512 and 0.9 < r["val_coverage"] < 1
+    assert "覆盖验证文本" in demo.locator(".demo-status").inner_text()
     assert r["steps"] >= 2 and r["seconds"] >= 8
     assert r["unigram_loss"] > r["bigram_loss"] > 0
     assert r["val_loss"] < r["unigram_loss"] + 2 and r["sample"]
@@ -60,8 +61,14 @@ def test_trains_on_the_book_then_generates_with_attention(demo, page):
     assert cells.count() >= 3
     weights = [float(cells.nth(i).get_attribute("data-weight")) for i in range(cells.count())]
     assert sum(weights) == pytest.approx(1, abs=0.01)
+    assert demo.locator(".gpt-rare-note").is_hidden()
+    # a character outside the vocabulary: read as the shared "rare" token, and the page says so
+    gen = generate(demo, prompt="大模型€", length=3)
+    assert gen.get_attribute("data-state") == "done" and json.loads(gen.get_attribute("data-result"))["rare_chars"] == ["€"]
+    note = demo.locator(".gpt-rare-note")
+    assert note.is_visible() and "€" in note.inner_text() and "罕见字" in note.inner_text()
     # bad generation input: a clear message, the model stays
-    for values, words in [({"prompt": ""}, "空"), ({"prompt": "大模型€"}, "不在词表"), ({"prompt": "大", "temperature": "0"}, "温度"),
+    for values, words in [({"prompt": ""}, "空"), ({"prompt": "大", "temperature": "0"}, "温度"),
                           ({"prompt": "大", "temperature": "0.8", "top_p": "1.5"}, "top-p")]:
         gen = generate(demo, **values)
         assert gen.get_attribute("data-state") == "error"

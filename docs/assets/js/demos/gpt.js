@@ -61,14 +61,24 @@ export function mount(el) {
   const genStop = h("button", { type: "button", class: "md-button demo-btn", "data-action": "stop-generate", disabled: true }, "停止生成");
   const genError = h("div", { class: "demo-error gpt-generate-error", role: "alert", hidden: true });
   const output = h("pre", { class: "gpt-output", style: "white-space: pre-wrap; min-height: 3em;" });
+  const rareNote = h("div", { class: "gpt-rare-note", style: "font-size: 0.8rem;", hidden: true });
   const attnBox = h("div", {}, caption("最后一个词元对上下文的注意力（各层、各头平均；颜色越深权重越大）"));
   const attention = attentionStrip(attnBox);
   gen.append(
     h("div", { class: "demo-controls" }, prompt.row, length.row, temperature.row, topK.row, topP.row,
       h("div", { class: "demo-field" }, h("label", {}, "贪心（总选概率最大的）", greedy))),
-    h("div", { class: "demo-buttons" }, genBtn, genStop), genError, output, attnBox);
+    h("div", { class: "demo-buttons" }, genBtn, genStop), genError, rareNote, output, attnBox);
   demo.body.append(gen);
   gen.dataset.state = "idle";
+
+  // characters of the prompt outside the character vocabulary: the model reads them as its one "rare" token □
+  const showRare = (chars) => {
+    rareNote.hidden = !(chars && chars.length);
+    if (!rareNote.hidden) {
+      rareNote.textContent = `提示词里的 ${chars.length} 个字符（${chars.slice(0, 10).join("、")}${chars.length > 10 ? "……" : ""}）`
+        + "不在词表里，模型把它们都当作同一个“罕见字”词元 □ 来读。";
+    }
+  };
 
   let run = null;
   const setGenState = (state) => {
@@ -78,6 +88,7 @@ export function mount(el) {
   };
   genBtn.addEventListener("click", async () => {
     genError.hidden = true;
+    rareNote.hidden = true;
     output.textContent = "";
     attention.clear();
     setGenState("running");
@@ -87,6 +98,7 @@ export function mount(el) {
     };
     run = runSession("gpt:Generate", params, {
       onProgress(p) {
+        showRare(p.rare_chars);
         output.textContent = prompt.input.value + p.text;
         if (p.attention) attention.draw(p.attention);
       },
@@ -94,6 +106,7 @@ export function mount(el) {
     try {
       const result = await run.done;
       output.textContent = prompt.input.value + result.text;
+      showRare(result.rare_chars);
       gen.dataset.result = JSON.stringify(result);
       setGenState("done");
     } catch (err) {
@@ -152,11 +165,14 @@ export function mount(el) {
       draw();
       const val = valLosses.length ? fmt(valLosses[valLosses.length - 1]) : "—";
       demo.status(`第 ${p.step} 步，已训练 ${p.seconds.toFixed(1)} 秒：验证损失 ${val}，二元基准 ${fmt(setup && setup.bigram)}，`
-        + `一元基准 ${fmt(setup && setup.unigram)}（${setup ? setup.vocab_size : "—"} 个词元，${setup ? setup.params.toLocaleString() : "—"} 个参数）`);
+        + `一元基准 ${fmt(setup && setup.unigram)}（${setup ? setup.vocab_size : "—"} 个词元`
+        + (setup && setup.coverage !== null ? `，覆盖验证文本 ${(100 * setup.coverage).toFixed(1)}% 的字符` : "")
+        + `，${setup ? setup.params.toLocaleString() : "—"} 个参数）`);
       gen.hidden = false; // the model Python keeps is usable from the first step on
     },
     describe: (r) => `完成：${r.steps} 步，${r.seconds.toFixed(1)} 秒。验证损失 ${fmt(r.val_loss)}，二元基准 ${fmt(r.bigram_loss)}，`
-      + `一元基准 ${fmt(r.unigram_loss)}；`
+      + `一元基准 ${fmt(r.unigram_loss)}（${r.vocab_size} 个词元`
+      + (r.val_coverage !== null ? `，覆盖验证文本 ${(100 * r.val_coverage).toFixed(1)}% 的字符` : "") + "）；"
       + (r.seconds_to_bigram === null ? "还没有低于二元基准。" : `训练 ${r.seconds_to_bigram.toFixed(1)} 秒时低于二元基准。`)
       + "现在可以在下面输入提示词让它续写。",
     onReset() {
@@ -166,6 +182,7 @@ export function mount(el) {
       output.textContent = "";
       attention.clear();
       genError.hidden = true;
+      rareNote.hidden = true;
       setGenState("idle");
       runSession("gpt:Forget", {}).done.catch(() => {});
     },
