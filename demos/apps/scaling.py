@@ -15,7 +15,6 @@ its measurements): with a small budget, a smaller model that saw more tokens can
 Characters: the RARE_SHARE of rarest characters become one "rare character" token, so that the vocabulary stays at
 VOCAB ids and the compute goes into the blocks rather than into the output layer.
 """
-import collections
 import math
 import time
 
@@ -25,7 +24,7 @@ from demos.apps import InputError
 from demos.apps.settings import Choice, Number, Settings
 from demos.gpt import GPT, cross_entropy
 from demos.optim import AdamW, clip_grad_norm
-from demos.text import load_corpus
+from demos.text import TopCharVocab, load_corpus
 from demos.train import Divergence
 
 VOCAB = 256                 # the 255 most frequent characters of the training text + one id for all the others
@@ -100,21 +99,6 @@ def trained_model():
     return _kept
 
 
-class CharTokens:
-    """The VOCAB - 1 most frequent characters of a text keep an id each; every other character is id VOCAB - 1."""
-
-    def __init__(self, text, size=VOCAB):
-        counts = collections.Counter(text)
-        self.chars = [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:size - 1]]
-        self.index = {c: i for i, c in enumerate(self.chars)}
-        self.size = size
-        self.coverage = sum(counts[c] for c in self.chars) / max(1, len(text))
-
-    def encode(self, text):
-        rare = self.size - 1
-        return np.array([self.index.get(c, rare) for c in text], dtype=np.int64)
-
-
 class Session:
     def __init__(self, params):
         v = SETTINGS.read(params)
@@ -132,7 +116,8 @@ class Session:
                              "从第一次测量到训练结束）。请选一个至少落在两个区间里的预算，或改变训练步数。".format(
                                  v["budget"], "、".join("{:.3g}–{:.3g}".format(lo / 1e9, hi / 1e9) for lo, hi in reach)))
         corpus = load_corpus()
-        self.vocab = CharTokens(corpus.train)
+        self.vocab = TopCharVocab(corpus.train, VOCAB)
+        self.coverage = self.vocab.coverage(corpus.train)
         self.train_ids = self.vocab.encode(corpus.train)
         val_ids = self.vocab.encode(corpus.validation)
         starts = np.linspace(0, len(val_ids) - CONTEXT - 1, VAL_WINDOWS).astype(np.int64)
@@ -219,7 +204,7 @@ class Session:
             "tokens": self.tokens,
             "steps": self.steps_each,
             "vocab": self.vocab.size,
-            "coverage": round(self.vocab.coverage, 4),
+            "coverage": round(self.coverage, 4),
             "fit": self.fit,
             "alpha": None if self.fit is None else self.fit["alpha"],
             "budget": self.budget,
