@@ -69,6 +69,12 @@ def open_demo(page, base_url, path, demo_id):
     page.goto(base_url + path)
     el = page.locator('[data-demo="{}"]'.format(demo_id))
     el.scroll_into_view_if_needed()
+    # The page mounts the demo's module asynchronously (then data-state is set), and lays out the text blocks around
+    # it once they near the screen: wait for both before the test reads or clicks anything.
+    page.wait_for_function("id => { const e = document.querySelector('[data-demo=\"' + id + '\"]'); "
+                           "return e && e.dataset.state; }", arg=demo_id)
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    el.scroll_into_view_if_needed()
     return el
 
 
