@@ -45,7 +45,8 @@ new PerformanceObserver(list => {
 
 
 @pytest.mark.parametrize("device", [PHONE, LIGHTHOUSE_PHONE], ids=["375px", "412px"])
-@pytest.mark.parametrize("path", ["math/losses/", "practice/digits/", "concepts/rnn/"])
+@pytest.mark.parametrize("path", ["", "math/losses/", "practice/digits/", "concepts/rnn/", "llm/architecture/",
+                                  "math/cnn-rnn-attention/"])
 def test_no_layout_shift_while_loading(browser, base_url, path, device):
     context = browser.new_context(**device)
     try:
@@ -60,6 +61,18 @@ def test_no_layout_shift_while_loading(browser, base_url, path, device):
         assert cls < 0.05, "cumulative layout shift {:.3f} on {}: {}".format(cls, path, shifted)
     finally:
         context.close()
+
+
+def test_long_chapters_lay_out_only_what_is_near_the_screen(page, base_url):
+    page.goto(base_url + "math/cnn-rnn-attention/")
+    blocks = page.evaluate("""() => [...document.querySelector('.md-content__inner').children].map(e =>
+        [e.tagName.toLowerCase(), e.classList.contains('demo'), getComputedStyle(e).contentVisibility])""")
+    assert len(blocks) > 50
+    assert all(visibility == "visible" for _, _, visibility in blocks[:19])  # the first screens: always laid out
+    later = blocks[19:]
+    assert all(visibility == "visible" for tag, demo, visibility in later if demo or tag in ("h2", "h3", "h4"))
+    skipped = [b for b in later if b[2] == "auto"]
+    assert len(skipped) > 0.8 * len(later)
 
 
 CONTRAST = """(selector) => {
