@@ -54,11 +54,12 @@ def build_plain_site(folder):
 def lighthouse(url, out_path):
     """Run Lighthouse (mobile preset) on ``url``; return its JSON report."""
     env = dict(os.environ, CHROME_PATH=os.environ.get("CHROME_PATH") or chromium_path() or "")
-    subprocess.run([str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--quiet", "--form-factor=mobile",
-                    "--output=json", "--output-path=" + str(out_path),
-                    "--only-categories=" + ",".join(CATEGORIES),
-                    "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"],
-                   check=True, env=env)
+    command = [str(ROOT / "node_modules" / ".bin" / "lighthouse"), url, "--quiet", "--form-factor=mobile",
+               "--output=json", "--output-path=" + str(out_path), "--only-categories=" + ",".join(CATEGORIES),
+               "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage"]
+    # Lighthouse now and then exits non-zero when the browser it launched fails to start or to close: try once more.
+    if subprocess.run(command, env=env).returncode != 0:
+        subprocess.run(command, check=True, env=env)
     return json.loads(Path(out_path).read_text(encoding="utf-8"))
 
 
