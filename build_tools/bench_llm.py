@@ -10,7 +10,8 @@
    "native threads" says how many BLAS threads the native side had).
 2. Generation: tokens per second with and without the KV cache -> ratio page / native.
 3. NumPy paths in Pyodide: the products a GPT step is made of (x W of the layers, batched Q Kᵀ of the heads)
-   through np.einsum, batched `@` (np.matmul) and reshaped 2-D np.dot, in GFLOP/s, page and native.
+   through np.einsum, batched `@` (np.matmul) and reshaped 2-D np.dot, in GFLOP/s, page and native; and the
+   exponential of a softmax-sized array through np.exp and through demos.backend's polynomial (the page's path).
 
 The page side runs Pyodide in a page served from docs/ on 127.0.0.1 (run build_tools/vendor.py first, so that
 docs/vendor holds the runtime and the current wheel of `demos`); the measuring code below is the same text for
@@ -127,6 +128,14 @@ def bench_paths(seconds):
         "heads 2-D dot loop": (lambda: [np.dot(q[b, h], k[b, h]) for b in range(8) for h in range(4)], heads_flops),
     }
     return {name: _rate(fn, seconds) * flops / 1e9 for name, (fn, flops) in options.items()}
+
+
+def bench_exp(seconds):
+    """Million float32 exponentials per second over a softmax-sized array: np.exp and demos.backend's polynomial."""
+    from demos import backend
+    z = -np.abs(np.random.RandomState(0).randn(512, 512)).astype(np.float32)
+    return {name: _rate(lambda: fn(z), seconds) * z.size / 1e6
+            for name, fn in (("np.exp", np.exp), ("polynomial (page path)", backend.exp_float32))}
 '''
 
 BOOT = """async ([vendor, wheel]) => {
@@ -199,6 +208,7 @@ def main():
              ("generation tokens/s", "json.dumps(bench_generation({!r}, {}, {}))".format(params, args.seconds, args.tokens))]
     if not args.skip_paths:
         calls.append(("products GFLOP/s", "json.dumps(bench_paths({}))".format(args.seconds / 3)))
+        calls.append(("exponential, million numbers/s", "json.dumps(bench_exp({}))".format(args.seconds / 3)))
         calls.append(("training steps/s by attention product", "json.dumps(bench_bmm({!r}, {}))".format(params, args.seconds)))
     native = Native()
     with sync_playwright() as p:

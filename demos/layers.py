@@ -235,7 +235,7 @@ class ReLU(Layer):
 
 def sigmoid(x):
     """σ(x) = 1 / (1 + e^{-x}), computed without overflow for large |x|."""
-    e = np.exp(-np.abs(x))
+    e = backend.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
@@ -263,7 +263,7 @@ class Tanh(Layer):
 
 def softmax(x, axis=-1):
     """softmax(x)_i = e^{x_i - m} / Σ_j e^{x_j - m}, m = max_j x_j (subtracting m avoids overflow)."""
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e = backend.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 

@@ -7,6 +7,7 @@ dtype of ``pred``.
 
 import numpy as np
 
+from . import backend
 from .layers import sigmoid
 
 
@@ -42,7 +43,7 @@ class BinaryCrossEntropy:
         self._pred, self._t = pred, t
         if self.from_logits:
             z = pred
-            losses = np.maximum(z, 0) - z * t + np.log1p(np.exp(-np.abs(z)))
+            losses = np.maximum(z, 0) - z * t + np.log1p(backend.exp(-np.abs(z)))
         else:
             p = np.clip(pred, self.eps, 1 - self.eps)
             losses = -(t * np.log(p) + (1 - t) * np.log(1 - p))
@@ -73,9 +74,9 @@ class SoftmaxCrossEntropy:
         z = logits
         m = z.max(axis=-1, keepdims=True)
         shifted = z - m
-        log_sum = np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        log_sum = np.log(backend.exp(shifted).sum(axis=-1, keepdims=True))
         log_probs = shifted - log_sum
-        self.probs = np.exp(log_probs)
+        self.probs = backend.exp(log_probs)
         target = np.asarray(target)
         if target.shape == z.shape:
             self._target = target.astype(z.dtype)

@@ -15,6 +15,36 @@ def test_matmul_matches_reference():
     np.testing.assert_allclose(backend.bmm(a3, b3)[1], a3[1].dot(b3[1]), rtol=1e-12)
 
 
+def test_exp_float32_matches_exp_to_float32_precision():
+    """The page's exponential (a polynomial in NumPy operations) against the exact value, over float32's whole range."""
+    x = np.concatenate([np.linspace(-87.0, 88.0, 200001), [-1e-6, 0.0, 1e-6, 0.5 * np.log(2), -0.5 * np.log(2)]])
+    x = x.astype(np.float32)
+    exact = np.exp(x.astype(np.float64))
+    got = backend.exp_float32(x)
+    assert got.dtype == np.float32
+    assert np.max(np.abs(got - exact) / exact) < 2e-7
+    assert backend.exp_float32(np.zeros(3, np.float32)).tolist() == [1.0, 1.0, 1.0]
+    edges = backend.exp_float32(np.array([-np.inf, -1000, -88, np.nan, 1000, np.inf], np.float32))
+    assert edges[:3].tolist() == [0.0, 0.0, 0.0]  # what a causal mask's -inf must give: exactly nothing
+    assert np.isnan(edges[3]) and edges[4:].tolist() == [np.inf, np.inf]
+    # the input is not changed in place (softmax passes its shifted logits, the loss reads them again)
+    z = np.full(5000, -1.5, np.float32)
+    backend.exp_float32(z)
+    assert np.all(z == -1.5)
+
+
+def test_exp_takes_the_polynomial_only_for_large_float32_arrays_in_the_page(monkeypatch):
+    calls = []
+    monkeypatch.setattr(backend, "exp_float32", lambda x: calls.append(x.size) or np.exp(x))
+    small, large = np.zeros(10, np.float32), np.zeros(backend.FAST_EXP_MIN_SIZE, np.float32)
+    backend.exp(large)
+    assert calls == []  # natively np.exp
+    monkeypatch.setattr(backend, "IN_BROWSER", True)
+    for x in (small, large, large.astype(np.float64)):
+        np.testing.assert_array_equal(backend.exp(x), np.ones_like(x))
+    assert calls == [backend.FAST_EXP_MIN_SIZE]
+
+
 def test_dense_gradients(gradcheck):
     rng = np.random.RandomState(1)
     layer = layers.Dense(4, 3, rng)
