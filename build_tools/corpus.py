@@ -13,9 +13,11 @@ that heading's anchor id, taken from Python-Markdown's own toc extension with th
 ``page + "#" + anchor`` is the link MkDocs builds. An unnamed section (text before the first ``##``) has the
 anchor "".
 
-Split (fixed and deterministic): pages in sorted path order, paragraphs in page order; paragraph number i
-(counting from 0 over the whole book) goes to validation when i % SPLIT_EVERY == SPLIT_EVERY - 1, else to
-training. So validation is every 10th paragraph, spread over all chapters and from the same distribution.
+Split (fixed and deterministic): a paragraph goes to validation when the SHA-1 of its text, read as a number, is
+SPLIT_EVERY - 1 modulo SPLIT_EVERY (about every 10th paragraph, spread over all chapters and from the same
+distribution), else to training. It depends on the paragraph alone: an edit moves only the paragraphs it touches
+(a split by position would move every paragraph after an insertion, and with them the baselines and the benchmark
+figures), and two copies of the same paragraph never sit on both sides.
 """
 import argparse
 import hashlib
@@ -214,20 +216,26 @@ def page_paragraphs(md_path, docs=DOCS):
     return out
 
 
+def split_of(text):
+    """"validation" for about one paragraph in SPLIT_EVERY, chosen by the paragraph's text alone; else "train"."""
+    digest = int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16)
+    return "validation" if digest % SPLIT_EVERY == SPLIT_EVERY - 1 else "train"
+
+
 def build_corpus(docs=DOCS):
     pages = sorted(p for p in docs.rglob("*.md") if "vendor" not in p.relative_to(docs).parts)
     paragraphs = []
     for path in pages:
         paragraphs.extend(page_paragraphs(path, docs))
-    for i, p in enumerate(paragraphs):
-        p["split"] = "validation" if i % SPLIT_EVERY == SPLIT_EVERY - 1 else "train"
+    for p in paragraphs:
+        p["split"] = split_of(p["text"])
     train = [p["text"] for p in paragraphs if p["split"] == "train"]
     validation = [p["text"] for p in paragraphs if p["split"] == "validation"]
     text = "\n".join(p["text"] for p in paragraphs)
     return {
         "format": FORMAT,
         "source": "prose of docs/**/*.md (no code, formulas, tables, admonition titles, demo lines or HTML)",
-        "split": "paragraph i (from 0, pages in path order) is validation when i % {0} == {1}, else train".format(
+        "split": "a paragraph is validation when int(sha1(its UTF-8 text)) % {0} == {1}, else train".format(
             SPLIT_EVERY, SPLIT_EVERY - 1),
         "split_every": SPLIT_EVERY,
         "pages": len(pages),

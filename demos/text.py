@@ -7,8 +7,10 @@ text the reader pastes, split into training and validation text; and a character
     ids = vocab.encode("模型")               # -> array of ints;  vocab.decode(ids) == "模型"
     top = TopCharVocab(corpus.train, 512)   # the 511 most frequent characters + one id for all the others
 
-The split is fixed: paragraph i (from 0) is validation when i % SPLIT_EVERY == SPLIT_EVERY - 1. Text with
-fewer than SPLIT_EVERY paragraphs keeps its last tenth of characters for validation instead.
+The split is fixed. The book's (build_tools/corpus.py) is made when the book is built: about one paragraph in
+SPLIT_EVERY, chosen by a hash of its text. Pasted text: line i (from 0) is validation when
+i % SPLIT_EVERY == SPLIT_EVERY - 1 (a short text always gets its share); text with fewer than SPLIT_EVERY lines keeps
+its last tenth of characters for validation instead.
 """
 import json
 

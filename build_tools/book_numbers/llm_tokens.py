@@ -3,7 +3,7 @@
 Two tokenizers are trained, both byte-level BPE with the same code the page runs:
 
 * on the training text of the book's own corpus (build_tools/corpus.py: the prose of every page; validation is
-  every 10th paragraph), snapshotted at VOCAB_SIZES tokens;
+  about every 10th paragraph, chosen by a hash of its text), snapshotted at VOCAB_SIZES tokens;
 * on English text only: this repository's README and the docstrings of its Python modules (a tokenizer
   "trained on mostly English data"), at the largest size.
 

@@ -101,12 +101,19 @@ def test_sections_and_anchors_follow_the_toc(toy):
     assert toy["paragraphs"][0]["page"] == "" and toy["paragraphs"][0]["title"] == "首页"
 
 
-def test_split_is_every_tenth_paragraph(toy):
-    splits = [p["split"] for p in toy["paragraphs"]]
-    assert [i for i, s in enumerate(splits) if s == "validation"] == list(range(9, len(splits), 10))
+def test_split_is_by_a_hash_of_each_paragraph(toy):
+    import hashlib
+    expected = ["validation" if int(hashlib.sha1(p["text"].encode()).hexdigest(), 16) % 10 == 9 else "train"
+                for p in toy["paragraphs"]]
+    assert [p["split"] for p in toy["paragraphs"]] == expected
     c = Corpus(toy["paragraphs"])
-    assert c.validation == "\n".join(p["text"] for i, p in enumerate(toy["paragraphs"]) if i % 10 == 9)
+    assert c.validation == "\n".join(p["text"] for p, s in zip(toy["paragraphs"], expected) if s == "validation")
     assert toy["chars"]["train"] == len(c.train) and toy["chars"]["validation"] == len(c.validation)
+    # an inserted paragraph moves no other paragraph across the split
+    texts = ["第 {} 段文字。".format(i) for i in range(200)]
+    before = [corpus_build.split_of(t) for t in texts]
+    after = [corpus_build.split_of(t) for t in texts[:50] + ["新插入的一段。"] + texts[50:]]
+    assert after[:50] + after[51:] == before and 10 <= before.count("validation") <= 30
 
 
 @pytest.fixture(scope="module")
