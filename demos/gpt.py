@@ -2,11 +2,13 @@
 
     h_0 = E[ids] + P[0..T-1]                                  token + learned position embeddings
     h_l = Block_l(h_{l-1}),  l = 1..L                         pre-norm blocks with causal self-attention
-    z = LN_f(h_L) Eᵀ                                          logits; the output matrix is the token embedding
+    z = LN_f(h_L) Eᵀ + b                                      logits; the output matrix is the token embedding
     L = -(1/N) Σ_n log softmax(z_n)[y_n]                      cross-entropy of the next token y_n
 
 Weight tying: the output projection is Eᵀ, so dE collects two terms, the rows the embedding looked up and
-LN_f(h_L)ᵀ dz from the output (``backward`` adds both).
+LN_f(h_L)ᵀ dz from the output (``backward`` adds both). The output bias b (one number per token, db = Σ_n dz_n)
+can start at the log of each token's frequency (``start_at_unigram``): the untrained model then predicts the
+unigram distribution instead of the uniform one, and the first steps need not learn how often each token occurs.
 
 Generation keeps, per layer, the keys and values of every position already read (the KV cache). A new token then
 needs only its own query against the cached keys, instead of running the whole sequence again:
@@ -38,15 +40,24 @@ class GPT(Layer):
         self.blocks = [TransformerBlock(d_model, d_ff or 4 * d_model, rng, n_heads=n_heads, causal=True,
                                         norm_first=True) for _ in range(n_layers)]
         self.ln_f = LayerNorm(d_model)
+        self._param("b", np.zeros(vocab_size, dtype=np.float32))
+
+    def start_at_unigram(self, probs):
+        """b = log p - mean(log p) for token probabilities ``probs`` (V,), e.g. the add-one unigram of the training text."""
+        log_p = np.log(np.asarray(probs, dtype=np.float64))
+        self.params["b"][...] = log_p - log_p.mean()
+        return self
 
     def children(self):
         return ([("tok", self.tok), ("pos", self.pos)] + [("block{}".format(i), b) for i, b in enumerate(self.blocks)]
                 + [("ln_f", self.ln_f)])
 
     def _logits(self, h):
-        """z = h Eᵀ for h (..., D)."""
+        """z = h Eᵀ + b for h (..., D)."""
         E = self.tok.params["W"]
-        return backend.matmul(h.reshape(-1, self.d_model), E.T).reshape(h.shape[:-1] + (self.vocab_size,))
+        z = backend.matmul(h.reshape(-1, self.d_model), E.T)
+        z += self.params["b"]
+        return z.reshape(h.shape[:-1] + (self.vocab_size,))
 
     def forward(self, ids, training=True, last_only=False):
         """Logits (B, T, V); with ``last_only`` just those of the last position (B, 1, V), all that generation needs."""
@@ -65,6 +76,7 @@ class GPT(Layer):
         E = self.tok.params["W"]
         dz2 = dz.reshape(-1, self.vocab_size)
         d_out_E = backend.matmul(dz2.T, self._hf.reshape(-1, self.d_model))  # (V, D): z = h Eᵀ -> dE = dzᵀ h
+        self.grads["b"] = dz2.sum(axis=0)
         dh = self.ln_f.backward(backend.matmul(dz2, E).reshape(self._hf.shape))
         for block in reversed(self.blocks):
             dh = block.backward(dh)
@@ -151,13 +163,13 @@ def cross_entropy(logits, targets):
     y = np.asarray(targets).reshape(-1)
     n = len(y)
     shifted = z - z.max(axis=1, keepdims=True)
-    e = np.exp(shifted)
+    e = backend.exp(shifted)
     total = e.sum(axis=1, keepdims=True)
     rows = np.arange(n)
     loss = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
-    grad = e / total
-    grad[rows, y] -= 1
-    grad /= n
+    grad = e
+    grad *= 1 / (n * total)  # p / N, in place: one pass over the (N, V) array instead of two
+    grad[rows, y] -= 1 / n
     return loss, grad.reshape(logits.shape)
 
 
@@ -212,10 +224,13 @@ def save(model, path, **extra):
 
 
 def load(path):
-    """(model in float32, {name: extra array}) from a file written by ``save``."""
+    """(model in float32, {name: extra array}) from a file written by ``save`` (a file without the output bias, written
+    before it existed, gets b = 0: the same model)."""
     with np.load(path) as data:
         vocab_size, context, d_model, n_layers, n_heads = (int(v) for v in data["config"])
         model = GPT(vocab_size, context, d_model, n_layers, n_heads, np.random.RandomState(0))
-        model.load_state_dict({k[len("param."):]: data[k].astype(np.float32) for k in data.files if k.startswith("param.")})
+        state = {"b": model.params["b"].copy()}
+        state.update({k[len("param."):]: data[k].astype(np.float32) for k in data.files if k.startswith("param.")})
+        model.load_state_dict(state)
         extra = {k: data[k] for k in data.files if k != "config" and not k.startswith("param.")}
     return model, extra

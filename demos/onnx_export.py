@@ -16,7 +16,7 @@ GPT over a fixed context of T tokens (batch 1), the same computation as demos/gp
                 A = Softmax(q kᵀ / √d_k + M)      M = -1e9 above the diagonal (a causal mask constant)
                 h = h + Reshape(Transpose(A v)) W_o + b_o
                 h = h + Relu(LayerNormalization(h) W_1 + b_1) W_2 + b_2
-    logits = LayerNormalization(h) Eᵀ
+    logits = LayerNormalization(h) Eᵀ + b
 """
 import numpy as np
 
@@ -82,7 +82,8 @@ def gpt_graph(model, context=None):
         f = g.dense(g.node("Relu", [g.dense(x, first, p + ".ffn.0")]), second, p + ".ffn.2")
         h = g.node("Add", [h, f])
     x = g.layer_norm(h, model.ln_f, "ln_f")
-    g.node("MatMul", [x, g.const("tok.W.T", E.T)], name="logits")
+    g.node("Add", [g.node("MatMul", [x, g.const("tok.W.T", E.T)]), g.const("b", model.params["b"].astype(np.float32))],
+           name="logits")
     return {"opset": OPSET, "inputs": [("ids", "int64", [1, t])], "outputs": [("logits", "float32", [1, t, model.vocab_size])],
             "nodes": g.nodes, "initializers": g.initializers}
 

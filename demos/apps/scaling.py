@@ -54,8 +54,9 @@ SETTINGS = Settings(
 
 
 def non_embedding_params(model):
-    """N: the parameters of the blocks and the final normalisation (the embeddings are left out)."""
-    return model.n_params() - model.tok.params["W"].size - model.pos.params["W"].size
+    """N: the parameters of the blocks and the final normalisation (the embeddings and the output bias, which grow with
+    the vocabulary and the context rather than with the model, are left out)."""
+    return model.n_params() - model.tok.params["W"].size - model.pos.params["W"].size - model.params["b"].size
 
 
 def block_params(width, layers):

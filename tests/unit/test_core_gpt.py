@@ -20,7 +20,7 @@ def test_whole_model_gradients_by_finite_differences(gradcheck):
     model, rng = small_model()
     ids = rng.randint(0, 7, size=(2, 5))
     checked = gradcheck(model, ids, rng, tol=1e-5, check_input=False)  # k.b: zero by symmetry, ~1e-9 noise
-    assert checked == len(list(model.parameters())) == 2 + 2 * 16 + 2
+    assert checked == len(list(model.parameters())) == 1 + 2 + 2 * 16 + 2  # output bias, embeddings, blocks, ln_f
 
 
 def test_loss_gradient_through_model_and_cross_entropy(numgrad, relerr):
@@ -58,7 +58,7 @@ def test_output_projection_is_the_token_embedding():
     model.astype(np.float64)
     ids = rng.randint(0, 7, size=(1, 4))
     z = model.forward(ids)
-    np.testing.assert_allclose(z, model._hf.dot(model.tok.params["W"].T), rtol=1e-12)
+    np.testing.assert_allclose(z, model._hf.dot(model.tok.params["W"].T) + model.params["b"], rtol=1e-12)
     keys = [k for k, _, _ in model.parameters()]
     assert not any("head" in k or "out" in k for k in keys)  # no separate output matrix
     assert model.n_params() == sum(p.size for _, p, _ in model.parameters())
@@ -150,3 +150,22 @@ def test_gpt_learns_a_repeating_text():
         opt.step(model)
     assert first > 1.5 and loss < 0.1
     assert gpt.generate(model, [0, 1, 2], 10, greedy) == [(3 + k) % 7 for k in range(10)]
+
+
+def test_output_bias_starts_at_the_unigram_and_old_files_load_with_zero_bias(tmp_path):
+    model, _ = small_model()
+    probs = np.array([0.4, 0.2, 0.1, 0.1, 0.1, 0.05, 0.05])
+    model.start_at_unigram(probs)
+    b = model.params["b"]
+    assert b.dtype == np.float32 and abs(b.mean()) < 1e-6
+    np.testing.assert_allclose(np.exp(b) / np.exp(b).sum(), probs, rtol=1e-6)  # softmax(b) is the unigram
+    # with the blocks' output and the embeddings at zero, the untrained model predicts exactly that distribution
+    model.tok.params["W"][:] = 0
+    z = model.forward(np.zeros((1, 3), dtype=np.int64), training=False)
+    np.testing.assert_allclose(np.exp(z[0, -1]) / np.exp(z[0, -1]).sum(), probs, rtol=1e-5)
+    path = tmp_path / "old.npz"  # a file written before the output bias existed
+    gpt.save(model, path)
+    with np.load(path) as data:
+        np.savez(path, **{k: data[k] for k in data.files if k != "param.b"})
+    loaded, _ = gpt.load(path)
+    assert not loaded.params["b"].any()

@@ -164,7 +164,7 @@ export function mount(el) {
       if (p.sample !== undefined) sampleText.textContent = p.sample;
       draw();
       const val = valLosses.length ? fmt(valLosses[valLosses.length - 1]) : "—";
-      demo.status(`第 ${p.step} 步，已训练 ${p.seconds.toFixed(1)} 秒：验证损失 ${val}，二元基准 ${fmt(setup && setup.bigram)}，`
+      demo.status(`第 ${p.step} 步，已训练 ${p.seconds.toFixed(1)} 秒，学习率 ${p.lr.toPrecision(2)}：验证损失 ${val}，二元基准 ${fmt(setup && setup.bigram)}，`
         + `一元基准 ${fmt(setup && setup.unigram)}（${setup ? setup.vocab_size : "—"} 个词元`
         + (setup && setup.coverage !== null ? `，覆盖验证文本 ${(100 * setup.coverage).toFixed(1)}% 的字符` : "")
         + `，${setup ? setup.params.toLocaleString() : "—"} 个参数）`);
