@@ -1,17 +1,25 @@
 """Benchmark of the matrix products a GPT training step is made of, in the page (Pyodide 0.17, NumPy without BLAS)
 and natively (CPython + NumPy with BLAS), each option's ratio page / native in the same run.
 
-    python -m build_tools.bench_matmul [--seconds 1] [--batch 16] [--context 64] [--width 64] [--heads 4]
+    python -m build_tools.bench_matmul [--seconds 1] [--batch B] [--context T] [--width C] [--heads H] [--vocab V]
 
-Products (B batch, T context, C width, H heads, d = C / H):
+(the shapes default to the gpt demo's default settings)
+
+Products (B batch, T context, C width, H heads, d = C / H, V vocabulary):
     dense   (B*T, C) @ (C, 4C)        the feed-forward layer's first product
     heads   (B, H, T, d) @ (B, H, d, T)  the attention scores Q Kᵀ
+    head    (B*T, C) @ (C, V)         the output layer's logits (the largest product of the gpt demo)
 Options in Python: np.dot, `@` (np.matmul), np.einsum (what demos.backend uses in the page), and a blocked variant
 (the right operand transposed to rows once, then blocks of 64 rows of the left operand through einsum).
-Option in JavaScript: ONNX Runtime Web's WASM MatMul (SIMD) on a one-node ONNX model, timed with the copies of both
-operands out of Python and of the result back into a NumPy array (what a backend in the worker would pay).
+Options in JavaScript, the two WebAssembly SIMD matrix products on npm that the page could call:
+  - ONNX Runtime Web's WASM MatMul on a one-node ONNX model, timed with the copies of both operands out of Python
+    and of the result back into a NumPy array (what a backend in the worker would pay); it is asynchronous, so
+    Python in the worker could not even wait for it inside a training step;
+  - TensorFlow.js's WASM backend (XNNPACK, SIMD, one thread; a development dependency, never shipped with the book),
+    synchronous: called from Python with the operands' addresses in Pyodide's memory, copied in, multiplied, and
+    the result copied into a NumPy array; and its product alone on tensors already in its memory.
 
-The page side runs Pyodide in a page served from docs/ on 127.0.0.1 (run build_tools/vendor.py first).
+The page side runs Pyodide in a page served from the repository on 127.0.0.1 (run build_tools/vendor.py first).
 """
 import argparse
 import json
@@ -45,19 +53,20 @@ def blocked(a, b, rows=64):
     return out
 
 
-def operands(B, T, C, H):
+def operands(B, T, C, H, V):
     rng = np.random.RandomState(0)
     d = C // H
     return {
         "dense": (rng.randn(B * T, C).astype(np.float32), rng.randn(C, 4 * C).astype(np.float32), 2 * B * T * C * 4 * C),
         "heads": (rng.randn(B, H, T, d).astype(np.float32), rng.randn(B, H, d, T).astype(np.float32), 2 * B * H * T * d * T),
+        "head": (rng.randn(B * T, C).astype(np.float32), rng.randn(C, V).astype(np.float32), 2 * B * T * C * V),
     }
 
 
-def bench_python(B, T, C, H, seconds):
+def bench_python(B, T, C, H, V, seconds):
     out = {}
-    for kind, (a, b, flops) in operands(B, T, C, H).items():
-        if kind == "dense":
+    for kind, (a, b, flops) in operands(B, T, C, H, V).items():
+        if kind in ("dense", "head"):
             options = {"np.dot": lambda: np.dot(a, b), "@": lambda: a @ b,
                        "einsum": lambda: np.einsum("ij,jk->ik", a, b), "blocked": lambda: blocked(a, b)}
         else:
@@ -68,9 +77,61 @@ def bench_python(B, T, C, H, seconds):
     return out
 
 
-def check(B, T, C, H):
-    a, b, _ = operands(B, T, C, H)["dense"]
+def check(B, T, C, H, V):
+    a, b, _ = operands(B, T, C, H, V)["dense"]
     return float(np.max(np.abs(blocked(a, b) - a @ b)))
+'''
+
+# TensorFlow.js's WASM backend called synchronously from Python: operands by their addresses in Pyodide's memory.
+TFJS_SETUP = """async (dist) => {
+  for (const file of ["tfjs-core/dist/tf-core.min.js", "tfjs-backend-wasm/dist/tf-backend-wasm.min.js"]) {
+    await new Promise((ok, fail) => {
+      const s = document.createElement("script"); s.src = dist + file; s.onload = ok; s.onerror = fail;
+      document.head.appendChild(s);
+    });
+  }
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);  // one thread, like the page's NumPy
+  tf.wasm.setWasmPaths(dist + "tfjs-backend-wasm/dist/");
+  await tf.setBackend("wasm");
+  const M = window.py._module, size = (shape) => shape.reduce((x, y) => x * y, 1);
+  window.tfMatmul = (aPtr, aShape, bPtr, bShape, outPtr) => {
+    const as = aShape.split(",").map(Number), bs = bShape.split(",").map(Number);
+    const c = tf.tidy(() => tf.matMul(tf.tensor(M.HEAPF32.subarray(aPtr >> 2, (aPtr >> 2) + size(as)), as),
+                                      tf.tensor(M.HEAPF32.subarray(bPtr >> 2, (bPtr >> 2) + size(bs)), bs)));
+    M.HEAPF32.set(c.dataSync(), outPtr >> 2);  // HEAPF32 read again: Pyodide's memory may have grown
+    c.dispose();
+  };
+  window.tfComputeOnly = (aShape, bShape, seconds) => {
+    const a = tf.randomNormal(aShape.split(",").map(Number)), b = tf.randomNormal(bShape.split(",").map(Number)), once = () => tf.tidy(() => { tf.matMul(a, b).dataSync(); });
+    once();
+    let n = 0; const start = performance.now();
+    while (n < 3 || performance.now() - start < seconds * 1000) { once(); n++; }
+    a.dispose(); b.dispose();
+    return (performance.now() - start) / 1000 / n;
+  };
+  return tf.getBackend() + " " + tf.version_core;
+}"""
+
+TFJS_MEASURE = '''
+import js
+
+
+def tfjs_matmul(a, b):
+    a, b = np.ascontiguousarray(a, dtype=np.float32), np.ascontiguousarray(b, dtype=np.float32)
+    out = np.full(a.shape[:-1] + (b.shape[-1],), np.nan, dtype=np.float32)  # NaN if it were not written
+    js.tfMatmul(a.__array_interface__["data"][0], ",".join(map(str, a.shape)),
+                b.__array_interface__["data"][0], ",".join(map(str, b.shape)), out.__array_interface__["data"][0])
+    return out
+
+
+def bench_tfjs(shape, seconds):
+    out, err = {}, 0.0
+    for kind, (a, b, _) in operands(*shape).items():
+        err = max(err, float(np.max(np.abs(tfjs_matmul(a, b) - np.matmul(a, b)))))
+        out["{} TF.js WASM with copies".format(kind)] = _seconds_per_call(lambda: tfjs_matmul(a, b), seconds)
+        out["{} TF.js WASM compute only".format(kind)] = js.tfComputeOnly(",".join(map(str, a.shape)),
+                                                                          ",".join(map(str, b.shape)), seconds)
+    return out, err
 '''
 
 # ONNX Runtime Web's WASM MatMul on a one-node model, with the operands copied out of Pyodide and the result copied
@@ -125,28 +186,32 @@ def matmul_model(a_shape, b_shape):
 def main():
     import base64
 
+    from demos.apps.gpt import CHAR_VOCAB, SETTINGS
+
+    gpt = SETTINGS.read({})  # the shapes default to the gpt demo's default settings
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=1.0, help="measuring time per figure")
-    parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--context", type=int, default=64)
-    parser.add_argument("--width", type=int, default=64)
-    parser.add_argument("--heads", type=int, default=4)
+    parser.add_argument("--batch", type=int, default=gpt["batch"])
+    parser.add_argument("--context", type=int, default=gpt["context"])
+    parser.add_argument("--width", type=int, default=gpt["width"])
+    parser.add_argument("--heads", type=int, default=gpt["heads"])
+    parser.add_argument("--vocab", type=int, default=CHAR_VOCAB)
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
     import numpy as np
 
-    B, T, C, H = args.batch, args.context, args.width, args.heads
-    shape = (B, T, C, H)
+    B, T, C, H, V = args.batch, args.context, args.width, args.heads, args.vocab
+    shape = (B, T, C, H, V)
     native = {}
     exec(MEASURE, native)
     assert native["check"](*shape) < 1e-3
-    here = native["bench_python"](B, T, C, H, args.seconds)
+    here = native["bench_python"](B, T, C, H, V, args.seconds)
     flops = {k: v[2] for k, v in native["operands"](*shape).items()}
-    models = [["dense", [B * T, C], [C, 4 * C]], ["heads", [B, H, T, C // H], [B, H, C // H, T]]]
+    models = [["dense", [B * T, C], [C, 4 * C]], ["heads", [B, H, T, C // H], [B, H, C // H, T]], ["head", [B * T, C], [C, V]]]
     with sync_playwright() as p:
-        server = serve(ROOT / "docs")
-        base = "http://127.0.0.1:{}/".format(server.server_port)
+        server = serve(ROOT)  # the book's docs/ and, for TensorFlow.js, node_modules/
+        base = "http://127.0.0.1:{}/docs/".format(server.server_port)
         browser = launch(p)
         try:
             page = browser.new_page()
@@ -157,9 +222,13 @@ def main():
             run = lambda code: page.evaluate("code => window.py.runPython(code)", code)  # noqa: E731
             run(MEASURE)
             run("_shape = {!r}".format(shape))
-            there = json.loads(run("json.dumps(bench_python({}, {}, {}, {}, {}))".format(B, T, C, H, args.seconds)))
+            there = json.loads(run("json.dumps(bench_python({}, {}, {}, {}, {}, {}))".format(B, T, C, H, V, args.seconds)))
             ort_models = [[kind, base64.b64encode(matmul_model(a, b)).decode(), a, b] for kind, a, b in models]
             there.update(page.evaluate(ORT_BENCH, [base + "vendor/ort/", ort_models, args.seconds]))
+            tfjs = page.evaluate(TFJS_SETUP, base.replace("/docs/", "/node_modules/@tensorflow/"))
+            run(TFJS_MEASURE)
+            tfjs_times, tfjs_error = json.loads(run("json.dumps(bench_tfjs(_shape, {}))".format(args.seconds)))
+            there.update(tfjs_times)
         finally:
             browser.close()
             server.shutdown()
@@ -175,7 +244,8 @@ def main():
         ratio = ref / there[key]
         print("{:<30} {:>10.3f} {:>10.3f} {:>10.3f} {:>12.3f}".format(
             key, there[key] * 1e3, ref * 1e3, ratio, flops[kind] / there[key] / 1e9))
-    print("(ratio = native time / page time; for the ORT rows, against the fastest native NumPy option)")
+    print("(ratio = native time / page time; for the ORT and TF.js rows, against the fastest native NumPy option)")
+    print("TensorFlow.js {}: largest difference from NumPy's product {:.2g}".format(tfjs, tfjs_error))
 
 
 if __name__ == "__main__":

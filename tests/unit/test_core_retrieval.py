@@ -67,7 +67,7 @@ def book():
 
 def test_recall_on_the_hand_made_questions(book):
     """Measured on the book as it stands: recall@5 = 21/22 = 0.95 (the miss: "ReLU 比 Sigmoid 好在哪里" goes to
-    a section titled "护城河在哪里"), recall@1 = 0.82. The thresholds leave room for three more misses in 22 as the
+    a section titled "护城河在哪里"), recall@1 = 0.68 (0.82 on an earlier state of the book). The thresholds leave room for three more misses in 22 as the
     book grows (new chapters add passages that compete for the same words) while still failing if the terms,
     the scoring or the section headers in the indexed text break: indexing the bare paragraph text alone gives
     recall@1 = 0.41."""
