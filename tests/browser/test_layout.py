@@ -100,18 +100,25 @@ DEMO_MARKUP = """() => document.querySelector("article").insertAdjacentHTML("aft
   '<div class="demo"><div class="demo-field"><label>学习率</label><input></div><div class="demo-status">就绪</div></div>')"""
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_demo_labels_and_status_are_readable(browser, base_url, scheme):
+def assert_readable(browser, url, scheme, selectors, prepare=None):
+    """Each selector's text is at WCAG AA contrast (4.5:1) on its background in the page at ``url``, in ``scheme``;
+    ``prepare`` is evaluated in the page first."""
     context = browser.new_context(color_scheme=scheme)
     try:
         page = context.new_page()
-        page.goto(base_url + "faq/")
-        page.evaluate(DEMO_MARKUP)
-        for selector in (".demo-field label", ".demo-status"):
+        page.goto(url)
+        if prepare:
+            page.evaluate(prepare)
+        for selector in selectors:
             ratio = page.evaluate(CONTRAST, selector)
             assert ratio >= 4.5, "{} contrast {:.2f}:1 in the {} scheme".format(selector, ratio, scheme)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_demo_labels_and_status_are_readable(browser, base_url, scheme):
+    assert_readable(browser, base_url + "faq/", scheme, (".demo-field label", ".demo-status"), prepare=DEMO_MARKUP)
 
 
 def test_links_in_prose_are_underlined(page, base_url):
@@ -125,13 +132,6 @@ def test_links_in_prose_are_underlined(page, base_url):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_code_comments_and_operators_are_readable(browser, base_url, scheme):
-    context = browser.new_context(color_scheme=scheme)
-    try:
-        page = context.new_page()
-        page.goto(base_url + "practice/code/")
-        # comment, operator, operator word, punctuation: the tokens the theme paints in its light grey
-        for selector in (".highlight .c1", ".highlight .o", ".highlight .ow", ".highlight .p"):
-            ratio = page.evaluate(CONTRAST, selector)
-            assert ratio >= 4.5, "{} contrast {:.2f}:1 in the {} scheme".format(selector, ratio, scheme)
-    finally:
-        context.close()
+    # comment, operator, operator word, punctuation: the tokens the theme paints in its light grey
+    assert_readable(browser, base_url + "practice/code/", scheme,
+                    (".highlight .c1", ".highlight .o", ".highlight .ow", ".highlight .p"))
