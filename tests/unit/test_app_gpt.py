@@ -173,10 +173,6 @@ def test_bpe_tokens_learn_merges_in_slices_then_train_and_generate_any_text():
     assert gen.result()["tokens"] == 5
 
 
-# Steps the page made in 60 s of training at the default settings, measured with
-# `OPENBLAS_NUM_THREADS=1 python -m build_tools.bench_llm` on the development machine while other jobs loaded its
-# 2 cores (load average 5-10): 498, 531 and 863 in three runs; its step benchmark, run right after, made 20-24 steps/s
-# (1200-1400 steps a minute). The lowest count: natively the same code with the same seed makes the same steps.
 def test_the_learning_rate_falls_linearly_to_zero_over_the_training_time_unless_constant():
     session = app.Session(dict(SMALL, seconds=2, lr=0.01))
     assert session.learning_rate() == 0.01
@@ -192,7 +188,10 @@ def test_the_learning_rate_falls_linearly_to_zero_over_the_training_time_unless_
     assert {u["lr"] for u in finish(constant)} == {0.01}
 
 
-PAGE_STEPS_IN_60_S = 1205  # the page's steps in the demo's 60 s on the 2-core test machine (python -m build_tools.bench_llm)
+# Steps the page made in 60 s of training at the default settings on the 2-core development machine, measured with
+# `OPENBLAS_NUM_THREADS=1 python -m build_tools.bench_llm` (README, "LLM lab"); natively the same code with the same
+# seed makes the same steps.
+PAGE_STEPS_IN_60_S = 1205
 
 
 def test_default_settings_get_below_the_bigram_in_the_steps_the_page_makes_in_a_minute():
